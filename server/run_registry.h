@@ -1,0 +1,88 @@
+// The runs the server holds in memory. Every learning-rate request is answered from here; the
+// state file only backs it up.
+#ifndef LRSCHED_SERVER_RUN_REGISTRY_H_
+#define LRSCHED_SERVER_RUN_REGISTRY_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/btree_map.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "core/schedule.h"
+#include "lrsched/v1/service.pb.h"
+#include "server/server_metrics.h"
+
+namespace lrsched {
+
+// One run. The request, schedule and version never change after construction, so readers
+// need no lock for them; the progress fields are guarded by `mu`.
+struct RunEntry {
+  RunEntry(v1::CreateRunRequest request_in, std::unique_ptr<Schedule> schedule_in,
+           absl::Time create_time_in, int64_t schedule_version_in)
+      : request(std::move(request_in)),
+        schedule(std::move(schedule_in)),
+        create_time(create_time_in),
+        schedule_version(schedule_version_in) {}
+
+  // Evaluates the schedule at the step or epoch, as the spec's unit says.
+  int64_t PositionOf(int64_t step, int64_t epoch) const;
+
+  // Copies the run and its progress into a Run message.
+  v1::Run ToProto() const;
+
+  const v1::CreateRunRequest request;
+  const std::unique_ptr<Schedule> schedule;
+  const absl::Time create_time;
+  const int64_t schedule_version;
+
+  // Highest position any worker asked for; the learning-rate gauge shows the rate there.
+  std::atomic<int64_t> highest_position_asked{-1};
+
+  mutable absl::Mutex mu;
+  int64_t last_step ABSL_GUARDED_BY(mu) = 0;
+  int64_t last_epoch ABSL_GUARDED_BY(mu) = 0;
+  int64_t report_count ABSL_GUARDED_BY(mu) = 0;
+  std::map<std::string, double> last_metrics ABSL_GUARDED_BY(mu);
+  RunSeries series ABSL_GUARDED_BY(mu);
+};
+
+class RunRegistry {
+ public:
+  // Returns the run, or null when there is none with that id.
+  std::shared_ptr<RunEntry> Find(const std::string& run_id) const;
+
+  // Runs `action` on the run while no run can be removed, so that writes it queues are
+  // ordered before any deletion of the run. Returns false when the run does not exist.
+  bool WithRun(const std::string& run_id,
+               const std::function<void(const std::shared_ptr<RunEntry>&)>& action) const;
+
+  // Adds a run. REQUIRES: no run with the same id exists.
+  void Insert(std::shared_ptr<RunEntry> entry);
+
+  // Removes the run and runs `action` on it before any other thread can see the removal.
+  // Returns null when the run does not exist.
+  std::shared_ptr<RunEntry> Remove(const std::string& run_id,
+                                   const std::function<void(RunEntry&)>& action);
+
+  // Returns up to `limit` runs with ids greater than `after`, in id order, and sets `*more`
+  // when further runs follow.
+  std::vector<std::shared_ptr<RunEntry>> Page(const std::string& after, size_t limit,
+                                              bool* more) const;
+
+  size_t size() const;
+
+ private:
+  mutable absl::Mutex mu_;
+  absl::btree_map<std::string, std::shared_ptr<RunEntry>> runs_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace lrsched
+
+#endif  // LRSCHED_SERVER_RUN_REGISTRY_H_

@@ -1,0 +1,295 @@
+#include "server/scheduler_service.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "core/request_checks.h"
+#include "core/schedule_builder.h"
+#include "core/status_macros.h"
+#include "glog/logging.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "server/grpc_status.h"
+#include "server/request_validation.h"
+
+namespace lrsched {
+namespace {
+
+absl::Status RunNotFound(const std::string& run_id) {
+  return absl::NotFoundError(absl::StrCat("run \"", run_id, "\" not found"));
+}
+
+MetricReport ToMetricReport(const v1::ReportMetricsRequest& request) {
+  MetricReport report;
+  report.run_id = request.run_id();
+  report.worker = request.worker();
+  report.step = request.step();
+  report.epoch = request.epoch();
+  report.metrics.insert(request.metrics().begin(), request.metrics().end());
+  report.report_time = absl::Now();
+  return report;
+}
+
+}  // namespace
+
+void SchedulerService::Finish(grpc::ServerUnaryReactor* reactor, RpcMethod method,
+                              absl::Time start, const absl::Status& status) {
+  const grpc::Status reply = ToGrpcStatus(status);
+  metrics_->RecordRpc(method, reply.error_code(), absl::Now() - start);
+  reactor->Finish(reply);
+}
+
+absl::Status SchedulerService::Restore(std::vector<StoredRun> runs) {
+  for (StoredRun& stored : runs) {
+    auto schedule = BuildSchedule(stored.request.spec());
+    if (!schedule.ok()) {
+      return absl::DataLossError(absl::StrCat("stored run ", stored.request.run_id(),
+                                              " has an invalid spec: ",
+                                              schedule.status().message()));
+    }
+    auto entry = std::make_shared<RunEntry>(std::move(stored.request), *std::move(schedule),
+                                            stored.create_time, stored.schedule_version);
+    {
+      absl::MutexLock lock(&entry->mu);
+      entry->last_step = stored.last_step;
+      entry->last_epoch = stored.last_epoch;
+      entry->report_count = stored.report_count;
+      entry->last_metrics = std::move(stored.last_metrics);
+      entry->series = metrics_->AddRun(entry->request.run_id());
+      entry->series.step->Set(static_cast<double>(entry->last_step));
+      entry->series.epoch->Set(static_cast<double>(entry->last_epoch));
+      entry->series.reports->Increment(static_cast<double>(entry->report_count));
+      for (const auto& [name, value] : entry->last_metrics) {
+        prometheus::Gauge* gauge = metrics_->AddRunMetric(entry->request.run_id(), name);
+        gauge->Set(value);
+        entry->series.metrics[name] = gauge;
+      }
+    }
+    registry_->Insert(std::move(entry));
+  }
+  metrics_->SetRunCount(registry_->size());
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* SchedulerService::CreateRun(grpc::CallbackServerContext* context,
+                                                      const v1::CreateRunRequest* request,
+                                                      v1::Run* response) {
+  const absl::Time start = absl::Now();
+  auto* reactor = context->DefaultReactor();
+  Finish(reactor, RpcMethod::kCreateRun, start, DoCreateRun(*request, response));
+  return reactor;
+}
+
+absl::Status SchedulerService::DoCreateRun(v1::CreateRunRequest request, v1::Run* response) {
+  ASSIGN_OR_RETURN(auto schedule, ValidateCreateRun(request));
+
+  // NOTE: CreateRun waits for its commit on the calling gRPC thread while holding create_mu_.
+  // Runs are created rarely, so this costs one fsync per creation and keeps the check for an
+  // existing run and the insert atomic.
+  absl::MutexLock lock(&create_mu_);
+  if (auto existing = registry_->Find(request.run_id())) {
+    if (!google::protobuf::util::MessageDifferencer::Equals(existing->request, request)) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("run \"", request.run_id(),
+                       "\" already exists with a different spec, workers or labels; delete it "
+                       "first or choose another run_id"));
+    }
+    *response = existing->ToProto();
+    return absl::OkStatus();
+  }
+
+  const absl::Time create_time = absl::Now();
+  RETURN_IF_ERROR(writer_->SubmitAndWait(
+      [&](StateStore& store) { return store.InsertRun(request, create_time); }));
+
+  auto entry = std::make_shared<RunEntry>(request, std::move(schedule), create_time,
+                                          /*schedule_version=*/1);
+  {
+    absl::MutexLock entry_lock(&entry->mu);
+    entry->series = metrics_->AddRun(request.run_id());
+  }
+  *response = entry->ToProto();
+  registry_->Insert(std::move(entry));
+  metrics_->SetRunCount(registry_->size());
+  LOG(INFO) << "created run " << request.run_id() << " with " << request.num_workers()
+            << " worker(s)";
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* SchedulerService::GetRun(grpc::CallbackServerContext* context,
+                                                   const v1::GetRunRequest* request,
+                                                   v1::Run* response) {
+  const absl::Time start = absl::Now();
+  auto* reactor = context->DefaultReactor();
+  Finish(reactor, RpcMethod::kGetRun, start, DoGetRun(*request, response));
+  return reactor;
+}
+
+absl::Status SchedulerService::DoGetRun(const v1::GetRunRequest& request, v1::Run* response) {
+  RETURN_IF_ERROR(CheckRunId("run_id", request.run_id()));
+  const auto run = registry_->Find(request.run_id());
+  if (!run) return RunNotFound(request.run_id());
+  *response = run->ToProto();
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* SchedulerService::ListRuns(grpc::CallbackServerContext* context,
+                                                     const v1::ListRunsRequest* request,
+                                                     v1::ListRunsResponse* response) {
+  const absl::Time start = absl::Now();
+  auto* reactor = context->DefaultReactor();
+  Finish(reactor, RpcMethod::kListRuns, start, DoListRuns(*request, response));
+  return reactor;
+}
+
+absl::Status SchedulerService::DoListRuns(const v1::ListRunsRequest& request,
+                                          v1::ListRunsResponse* response) {
+  ASSIGN_OR_RETURN(const int32_t page_size, ValidateListRuns(request));
+  bool more = false;
+  const auto page = registry_->Page(request.page_token(), page_size, &more);
+  for (const auto& run : page) *response->add_runs() = run->ToProto();
+
+  // The token is the last id of this page; clients treat it as opaque.
+  if (more && !page.empty()) response->set_next_page_token(page.back()->request.run_id());
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* SchedulerService::DeleteRun(grpc::CallbackServerContext* context,
+                                                      const v1::DeleteRunRequest* request,
+                                                      v1::DeleteRunResponse* /*response*/) {
+  const absl::Time start = absl::Now();
+  auto* reactor = context->DefaultReactor();
+  const std::string run_id = request->run_id();
+
+  if (absl::Status valid = CheckRunId("run_id", run_id); !valid.ok()) {
+    Finish(reactor, RpcMethod::kDeleteRun, start, valid);
+    return reactor;
+  }
+
+  // Queued under the registry's lock, after every report already queued for the run.
+  // NOTE: the run leaves memory before its deletion is committed. If that commit fails, the
+  // caller gets the error, and the run comes back on the next restart.
+  const auto removed = registry_->Remove(run_id, [&](RunEntry& run) {
+    writer_->Submit([run_id](StateStore& store) { return store.DeleteRun(run_id); },
+                    [this, reactor, start](absl::Status status) {
+                      Finish(reactor, RpcMethod::kDeleteRun, start, status);
+                    });
+    absl::MutexLock lock(&run.mu);
+    metrics_->RemoveRun(run.series);
+    run.series = RunSeries();
+  });
+  if (!removed) {
+    Finish(reactor, RpcMethod::kDeleteRun, start, RunNotFound(run_id));
+    return reactor;
+  }
+  metrics_->SetRunCount(registry_->size());
+  LOG(INFO) << "deleted run " << run_id;
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* SchedulerService::GetLearningRate(
+    grpc::CallbackServerContext* context, const v1::GetLearningRateRequest* request,
+    v1::GetLearningRateResponse* response) {
+  const absl::Time start = absl::Now();
+  auto* reactor = context->DefaultReactor();
+  Finish(reactor, RpcMethod::kGetLearningRate, start, DoGetLearningRate(*request, response));
+  return reactor;
+}
+
+absl::Status SchedulerService::DoGetLearningRate(const v1::GetLearningRateRequest& request,
+                                                 v1::GetLearningRateResponse* response) {
+  RETURN_IF_ERROR(ValidateGetLearningRate(request));
+  const auto run = registry_->Find(request.run_id());
+  if (!run) return RunNotFound(request.run_id());
+
+  const int64_t position = run->PositionOf(request.step(), request.epoch());
+  const double learning_rate = run->schedule->LearningRate(position);
+  if (!std::isfinite(learning_rate)) {
+    return absl::OutOfRangeError(absl::StrCat("the schedule of run \"", request.run_id(),
+                                              "\" gives a non-finite learning rate at position ",
+                                              position));
+  }
+
+  UpdateLearningRateGauge(*run, position, learning_rate);
+  response->set_learning_rate(learning_rate);
+  response->set_schedule_version(run->schedule_version);
+  response->set_unit(run->request.spec().unit());
+  response->set_position(position);
+  return absl::OkStatus();
+}
+
+void SchedulerService::UpdateLearningRateGauge(RunEntry& run, int64_t position,
+                                               double learning_rate) {
+  // Most requests repeat a position already seen (many workers, many steps per epoch) and
+  // leave here without taking the lock.
+  if (position < run.highest_position_asked.load(std::memory_order_relaxed)) return;
+
+  absl::MutexLock lock(&run.mu);
+  if (position < run.highest_position_asked.load(std::memory_order_relaxed)) return;
+  run.highest_position_asked.store(position, std::memory_order_relaxed);
+  if (run.series.learning_rate != nullptr) run.series.learning_rate->Set(learning_rate);
+}
+
+grpc::ServerUnaryReactor* SchedulerService::ReportMetrics(
+    grpc::CallbackServerContext* context, const v1::ReportMetricsRequest* request,
+    v1::ReportMetricsResponse* response) {
+  const absl::Time start = absl::Now();
+  auto* reactor = context->DefaultReactor();
+
+  if (absl::Status valid = ValidateReportMetrics(*request); !valid.ok()) {
+    Finish(reactor, RpcMethod::kReportMetrics, start, valid);
+    return reactor;
+  }
+
+  // Queued while the run cannot be deleted, so the deletion's commit comes after this one.
+  auto report = std::make_shared<MetricReport>(ToMetricReport(*request));
+  const bool found = registry_->WithRun(request->run_id(), [&](const auto& run) {
+    writer_->Submit([report](StateStore& store) { return store.InsertReport(*report); },
+                    [this, run, report, response, reactor, start](absl::Status status) {
+                      if (status.ok()) response->set_report_count(ApplyReport(*run, *report));
+                      Finish(reactor, RpcMethod::kReportMetrics, start, status);
+                    });
+  });
+  if (!found) Finish(reactor, RpcMethod::kReportMetrics, start, RunNotFound(request->run_id()));
+  return reactor;
+}
+
+int64_t SchedulerService::ApplyReport(RunEntry& run, const MetricReport& report) {
+  absl::MutexLock lock(&run.mu);
+  run.last_step = std::max(run.last_step, report.step);
+  run.last_epoch = std::max(run.last_epoch, report.epoch);
+  run.report_count += 1;
+  for (const auto& [name, value] : report.metrics) run.last_metrics[name] = value;
+
+  // A run deleted while its report was being written has no series left to update.
+  if (run.series.step == nullptr) return run.report_count;
+  run.series.step->Set(static_cast<double>(run.last_step));
+  run.series.epoch->Set(static_cast<double>(run.last_epoch));
+  run.series.reports->Increment();
+  for (const auto& [name, value] : report.metrics) {
+    prometheus::Gauge*& gauge = run.series.metrics[name];
+    if (gauge == nullptr) gauge = metrics_->AddRunMetric(report.run_id, name);
+    gauge->Set(value);
+  }
+  return run.report_count;
+}
+
+grpc::ServerUnaryReactor* SchedulerService::PreviewSchedule(
+    grpc::CallbackServerContext* context, const v1::PreviewScheduleRequest* request,
+    v1::PreviewScheduleResponse* response) {
+  const absl::Time start = absl::Now();
+  auto* reactor = context->DefaultReactor();
+  Finish(reactor, RpcMethod::kPreviewSchedule, start, DoPreviewSchedule(*request, response));
+  return reactor;
+}
+
+absl::Status SchedulerService::DoPreviewSchedule(const v1::PreviewScheduleRequest& request,
+                                                 v1::PreviewScheduleResponse* response) {
+  ASSIGN_OR_RETURN(auto schedule, ValidatePreview(request));
+  response->mutable_learning_rates()->Reserve(static_cast<int>(request.positions()));
+  for (int64_t position = 0; position < request.positions(); ++position) {
+    response->add_learning_rates(schedule->LearningRate(position));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace lrsched
