@@ -7,7 +7,7 @@ packages=(
   # Build tools.
   build-essential cmake pkg-config
   # gRPC, Protocol Buffers and Abseil.
-  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev grpc-proto
   # Metrics, logging, maths, storage, compression.
   prometheus-cpp-dev libgoogle-glog-dev libeigen3-dev libsqlite3-dev zlib1g-dev
   # Tests and benchmarks.

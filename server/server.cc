@@ -114,6 +114,8 @@ void ServerImpl::Shutdown(absl::Duration grace) {
     grpc_server_->Wait();
   }
   if (writer_) writer_->Stop();
+  // NOTE: civetweb, under prometheus-cpp's Exposer, takes about 2 s to stop because its
+  // listening thread polls with a fixed 2 s timeout (civetweb 1.15 in Debian 12).
   exposer_.reset();
   store_.reset();
   LOG(INFO) << "lrsched-server stopped; state file closed";

@@ -1,0 +1,67 @@
+#include "trainer/remote_run.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "core/spec_json.h"
+#include "core/status_macros.h"
+
+namespace lrsched::trainer {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream stream(path);
+  if (!stream) return absl::NotFoundError(absl::StrCat("cannot read spec file ", path));
+  std::ostringstream contents;
+  contents << stream.rdbuf();
+  return contents.str();
+}
+
+// Adds the server address to errors from the client, so a message says where it came from.
+absl::Status AtServer(const absl::Status& status, const Client& client) {
+  return absl::Status(status.code(),
+                      absl::StrCat("lrsched server at ", client.address(), ": ", status.message()));
+}
+
+}  // namespace
+
+absl::StatusOr<RemoteRun> RemoteRun::Create(std::shared_ptr<Client> client,
+                                            const std::string& run_id,
+                                            const std::string& spec_path,
+                                            const std::string& worker) {
+  ASSIGN_OR_RETURN(const std::string json, ReadFile(spec_path));
+  auto spec = ParseSpecJson(json);
+  if (!spec.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(spec_path, ": ", spec.status().message()));
+  }
+
+  v1::CreateRunRequest request;
+  request.set_run_id(run_id);
+  *request.mutable_spec() = *std::move(spec);
+  auto run = client->CreateRun(request);
+  if (!run.ok()) return AtServer(run.status(), *client);
+  return RemoteRun(std::move(client), *std::move(run), worker);
+}
+
+absl::StatusOr<RemoteRun> RemoteRun::Join(std::shared_ptr<Client> client,
+                                          const std::string& run_id, const std::string& worker) {
+  auto run = client->GetRun(run_id);
+  if (!run.ok()) return AtServer(run.status(), *client);
+  return RemoteRun(std::move(client), *std::move(run), worker);
+}
+
+absl::StatusOr<double> RemoteRun::LearningRate(int64_t step, int64_t epoch) {
+  auto reply = client_->GetLearningRate(run_id(), step, epoch, worker_);
+  if (!reply.ok()) return AtServer(reply.status(), *client_);
+  return reply->learning_rate();
+}
+
+absl::Status RemoteRun::Report(int64_t step, int64_t epoch,
+                               const std::map<std::string, double>& metrics) {
+  auto stored = client_->ReportMetrics(run_id(), worker_, step, epoch, metrics);
+  if (!stored.ok()) return AtServer(stored.status(), *client_);
+  return absl::OkStatus();
+}
+
+}  // namespace lrsched::trainer
