@@ -7,9 +7,9 @@
 // experimental hedging support, so one ClientContext deadline would cover every attempt. The
 // loop below retries until the budget is spent and gives each attempt its own deadline. No
 // retryPolicy is configured, so each attempt is exactly one RPC on the wire, and the logs
-// count the attempts correctly. gRPC still does what it does best underneath: it reconnects
-// on its own, and its reconnect backoff is set to the same bounds as the loop's backoff, so
-// that a retry never fails only because the channel is still waiting to reconnect.
+// count the attempts correctly. gRPC still reconnects the channel on its own. Its reconnect
+// backoff is set to the same bounds as the loop's backoff, so that a retry does not fail only
+// because the channel is still waiting to reconnect.
 #include "client/client.h"
 
 #include <algorithm>
@@ -35,12 +35,12 @@ constexpr int kMaxReceiveMessageBytes = 64 << 20;
 absl::Status CheckOptions(const std::string& address, const ClientOptions& options) {
   if (address.empty()) return absl::InvalidArgumentError("server address must not be empty");
   if (options.call_timeout <= absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "call_timeout must be positive, got ", absl::FormatDuration(options.call_timeout)));
+    return absl::InvalidArgumentError(absl::StrCat("call_timeout must be positive, got ",
+                                                   absl::FormatDuration(options.call_timeout)));
   }
   if (options.retry_budget < absl::ZeroDuration()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "retry_budget must not be negative, got ", absl::FormatDuration(options.retry_budget)));
+    return absl::InvalidArgumentError(absl::StrCat("retry_budget must not be negative, got ",
+                                                   absl::FormatDuration(options.retry_budget)));
   }
   if (options.initial_backoff <= absl::ZeroDuration() ||
       options.max_backoff < options.initial_backoff) {
@@ -94,7 +94,7 @@ grpc::Status CallWithRetry(absl::string_view method, const std::string& address,
     if (status.error_code() != grpc::StatusCode::UNAVAILABLE) return status;
 
     // The last attempt is made when the budget ends, so the caller waits about as long as
-    // the budget says and not a backoff less.
+    // the budget sets and not a backoff less.
     const absl::Time now = absl::Now();
     if (now >= budget_end) {
       const absl::Duration elapsed = absl::Trunc(now - start, absl::Milliseconds(10));
@@ -104,7 +104,7 @@ grpc::Status CallWithRetry(absl::string_view method, const std::string& address,
                        attempt_number == 1 ? " attempt" : " attempts", " in ",
                        absl::FormatDuration(elapsed), ": ", status.error_message()));
     }
-    const absl::Duration wait = std::min(Jitter(backoff), budget_end - now);
+    const absl::Duration wait = std::min({Jitter(backoff), options.max_backoff, budget_end - now});
     LOG(WARNING) << method << " on " << address << " failed with UNAVAILABLE (attempt "
                  << attempt_number << "): " << status.error_message() << "; retrying in "
                  << absl::Trunc(wait, absl::Milliseconds(1));
@@ -115,11 +115,11 @@ grpc::Status CallWithRetry(absl::string_view method, const std::string& address,
 
 // Makes one unary call of `method` on `stub` through CallWithRetry and converts the result.
 template <typename Stub, typename Request, typename Response>
-absl::StatusOr<Response> UnaryCall(
-    Stub& stub,
-    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&, Response*),
-    absl::string_view method_name, const std::string& address, const ClientOptions& options,
-    const Request& request) {
+absl::StatusOr<Response> UnaryCall(Stub& stub,
+                                   grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                                const Request&, Response*),
+                                   absl::string_view method_name, const std::string& address,
+                                   const ClientOptions& options, const Request& request) {
   Response response;
   const grpc::Status status =
       CallWithRetry(method_name, address, options, [&](grpc::ClientContext& context) {
@@ -145,8 +145,7 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Connect(const std::string& addre
   return std::unique_ptr<Client>(new Client(address, options, std::move(channel)));
 }
 
-Client::Client(std::string address, ClientOptions options,
-               std::shared_ptr<grpc::Channel> channel)
+Client::Client(std::string address, ClientOptions options, std::shared_ptr<grpc::Channel> channel)
     : address_(std::move(address)),
       options_(options),
       channel_(std::move(channel)),
@@ -161,8 +160,7 @@ absl::StatusOr<v1::Run> Client::CreateRun(const v1::CreateRunRequest& request) {
 absl::StatusOr<v1::Run> Client::GetRun(const std::string& run_id) {
   v1::GetRunRequest request;
   request.set_run_id(run_id);
-  return UnaryCall(*stub_, &v1::LrScheduler::Stub::GetRun, "GetRun", address_, options_,
-                   request);
+  return UnaryCall(*stub_, &v1::LrScheduler::Stub::GetRun, "GetRun", address_, options_, request);
 }
 
 absl::StatusOr<v1::ListRunsResponse> Client::ListRuns(int32_t page_size,
@@ -178,8 +176,8 @@ absl::StatusOr<v1::ListRunsResponse> Client::ListRuns(int32_t page_size,
 absl::Status Client::DeleteRun(const std::string& run_id) {
   v1::DeleteRunRequest request;
   request.set_run_id(run_id);
-  return UnaryCall(*stub_, &v1::LrScheduler::Stub::DeleteRun, "DeleteRun", address_,
-                   options_, request)
+  return UnaryCall(*stub_, &v1::LrScheduler::Stub::DeleteRun, "DeleteRun", address_, options_,
+                   request)
       .status();
 }
 
@@ -191,15 +189,14 @@ absl::StatusOr<v1::GetLearningRateResponse> Client::GetLearningRate(const std::s
   request.set_step(step);
   request.set_epoch(epoch);
   request.set_worker(worker);
-  return UnaryCall(*stub_, &v1::LrScheduler::Stub::GetLearningRate, "GetLearningRate",
-                   address_, options_, request);
+  return UnaryCall(*stub_, &v1::LrScheduler::Stub::GetLearningRate, "GetLearningRate", address_,
+                   options_, request);
 }
 
 // NOTE: ReportMetrics is not idempotent. UNAVAILABLE almost always means the server never
 // stored the report, but if a reply is lost after the store, the retry stores it a second time.
-absl::StatusOr<int64_t> Client::ReportMetrics(const std::string& run_id,
-                                              const std::string& worker, int64_t step,
-                                              int64_t epoch,
+absl::StatusOr<int64_t> Client::ReportMetrics(const std::string& run_id, const std::string& worker,
+                                              int64_t step, int64_t epoch,
                                               const std::map<std::string, double>& metrics) {
   v1::ReportMetricsRequest request;
   request.set_run_id(run_id);
@@ -214,17 +211,17 @@ absl::StatusOr<int64_t> Client::ReportMetrics(const std::string& run_id,
   return response->report_count();
 }
 
-absl::StatusOr<v1::PreviewScheduleResponse> Client::PreviewSchedule(
-    const v1::ScheduleSpec& spec, int64_t positions) {
+absl::StatusOr<v1::PreviewScheduleResponse> Client::PreviewSchedule(const v1::ScheduleSpec& spec,
+                                                                    int64_t positions) {
   v1::PreviewScheduleRequest request;
   *request.mutable_spec() = spec;
   request.set_positions(positions);
-  return UnaryCall(*stub_, &v1::LrScheduler::Stub::PreviewSchedule, "PreviewSchedule",
-                   address_, options_, request);
+  return UnaryCall(*stub_, &v1::LrScheduler::Stub::PreviewSchedule, "PreviewSchedule", address_,
+                   options_, request);
 }
 
 absl::Status Client::CheckHealth() {
-  // The empty service name asks about the server as a whole.
+  // The empty service name requests the status of the server as a whole.
   const auto health_stub = grpc::health::v1::Health::NewStub(channel_);
   const grpc::health::v1::HealthCheckRequest request;
   auto response = UnaryCall(*health_stub, &grpc::health::v1::Health::Stub::Check, "Health.Check",

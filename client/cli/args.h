@@ -30,16 +30,16 @@ inline constexpr absl::string_view kDefaultServer = "127.0.0.1:50051";
 inline constexpr double kDefaultTimeoutSeconds = 30;
 
 // The arguments of one invocation, split by kind. Flags are stored by name without the
-// leading "--", with their values in the order given; a flag without a value (--help, --json)
-// has one empty value per occurrence.
+// leading "--", with their values in the order given. A flag that takes no value (--help,
+// --json) has one empty value per occurrence.
 struct ParsedArgs {
   std::vector<std::string> positionals;
   std::map<std::string, std::vector<std::string>> flags;
 
   bool Has(absl::string_view name) const;
 
-  // Returns the flag's value, or nullopt when the flag is absent.
-  // REQUIRES: the flag was checked to occur at most once (see CheckFlags).
+  // Returns the last value of the flag, or nullopt when the flag is absent. CheckFlags
+  // rejects a second value of a flag that is not repeatable.
   std::optional<std::string> Value(absl::string_view name) const;
 
   // Returns every value of a repeated flag, empty when the flag is absent.
@@ -53,7 +53,7 @@ struct ParsedArgs {
 absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args);
 
 // Checks that every flag in `args` is one of the global flags or `allowed`, and that flags
-// other than --label and --metric occur at most once. `command` names the command in the
+// other than --label, --metric and --help occur at most once. `command` names the command in the
 // message, for example "runs create".
 absl::Status CheckFlags(const ParsedArgs& args, absl::string_view command,
                         const std::vector<absl::string_view>& allowed);
@@ -92,7 +92,9 @@ struct GlobalOptions {
 };
 
 // Reads --server (else `server_from_env` when set and not empty, else kDefaultServer) and
-// --timeout in seconds (zero or more; kDefaultTimeoutSeconds when absent).
+// --timeout in seconds (zero or more; kDefaultTimeoutSeconds when absent). An address without
+// a gRPC scheme ("unix:", "dns:///", ...) must be HOST:PORT; the check catches a missing port
+// or a stray space before any name lookup.
 absl::StatusOr<GlobalOptions> ParseGlobalOptions(const ParsedArgs& args,
                                                  const std::optional<std::string>& server_from_env);
 

@@ -1,0 +1,97 @@
+// Shared steps of the `lrsched` commands: spec input, connection and error reports.
+#include "client/cli/command_support.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <ostream>
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "client/cli/output.h"
+#include "client/cli/usage.h"
+#include "core/spec_json.h"
+
+namespace lrsched::cli {
+namespace {
+
+std::string DescribeSource(absl::string_view path) {
+  if (path == "-") return "spec from standard input";
+  return absl::StrCat("spec file \"", absl::CHexEscape(path), "\"");
+}
+
+// Reads all of `stream`, failing once the text read exceeds kMaxSpecBytes.
+absl::StatusOr<std::string> ReadAtMostMaxSpecBytes(std::istream& stream, absl::string_view source) {
+  std::string contents;
+  char buffer[64 * 1024];
+  while (stream.read(buffer, sizeof(buffer)) || stream.gcount() > 0) {
+    contents.append(buffer, static_cast<size_t>(stream.gcount()));
+    if (contents.size() > kMaxSpecBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(source, " is larger than the limit of ", kMaxSpecBytes, " bytes"));
+    }
+  }
+  if (stream.bad()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read ", source, ": ", std::strerror(errno)));
+  }
+  return contents;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ScheduleSpec> ReadSpec(absl::string_view path, std::istream& stdin) {
+  const std::string source = DescribeSource(path);
+  absl::StatusOr<std::string> json;
+  if (path == "-") {
+    json = ReadAtMostMaxSpecBytes(stdin, source);
+  } else {
+    std::ifstream file{std::string(path), std::ios::binary};
+    if (!file.is_open()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot open ", source, ": ", std::strerror(errno)));
+    }
+    json = ReadAtMostMaxSpecBytes(file, source);
+  }
+  if (!json.ok()) return json.status();
+
+  absl::StatusOr<v1::ScheduleSpec> spec = ParseSpecJson(*json);
+  if (!spec.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(source, ": ", spec.status().message()));
+  }
+  return spec;
+}
+
+absl::StatusOr<std::unique_ptr<Client>> ConnectToServer(const GlobalOptions& global) {
+  ClientOptions options;
+  options.call_timeout = kCallTimeout;
+  options.retry_budget = global.timeout;
+  return Client::Connect(global.server, options);
+}
+
+int ReportUsageError(Io& io, const absl::Status& status, absl::string_view command) {
+  io.err << "error: " << status.message() << "\n" << CommandUsage(command) << "\n";
+  if (command.empty()) {
+    io.err << "Run 'lrsched help' for all commands.\n";
+  } else {
+    io.err << "Run 'lrsched help " << command << "' for details.\n";
+  }
+  return kExitUsageError;
+}
+
+int ReportInputError(Io& io, const absl::Status& status) {
+  io.err << "error: " << status.message() << "\n";
+  return kExitUsageError;
+}
+
+int ReportServerError(Io& io, const absl::Status& status, absl::string_view server) {
+  io.err << FormatServerError(status) << "\n";
+  if (status.code() == absl::StatusCode::kUnavailable) {
+    io.err << "hint: check that lrsched-server is running at " << server
+           << "; --timeout SECONDS sets how long lrsched retries\n";
+  }
+  return kExitServerError;
+}
+
+}  // namespace lrsched::cli

@@ -1,0 +1,282 @@
+// Tests of the whole `lrsched` command through RunCli: help, usage errors with their exit
+// status, spec input, and each command against the in-process fake server.
+#include "client/cli/cli.h"
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tests/client/fake_scheduler.h"
+
+namespace lrsched::cli {
+namespace {
+
+using ::lrsched::testing::FakeSchedulerServer;
+using ::lrsched::testing::UnusedLoopbackAddress;
+
+constexpr char kStepSpec[] =
+    R"({"base_lr": 0.1, "unit": "STEP", "schedule": {"step_lr": {"step_size": 2}}})";
+
+// The outcome of one RunCli call.
+struct CliResult {
+  int exit_status;
+  std::string out;
+  std::string err;
+};
+
+CliResult RunLrsched(const std::vector<std::string>& args, const std::string& stdin_text = "",
+                     const std::optional<std::string>& server_from_env = std::nullopt) {
+  std::istringstream in(stdin_text);
+  std::ostringstream out;
+  std::ostringstream err;
+  Io io{in, out, err};
+  const int exit_status = RunCli(args, server_from_env, io);
+  return {exit_status, out.str(), err.str()};
+}
+
+bool Contains(const std::string& text, const std::string& fragment) {
+  return text.find(fragment) != std::string::npos;
+}
+
+std::string WriteTempFile(const std::string& name, const std::string& contents) {
+  const std::string path = ::testing::TempDir() + name;
+  std::ofstream(path) << contents;
+  return path;
+}
+
+TEST(CliHelp, ListsEveryCommand) {
+  for (const auto& args : {std::vector<std::string>{"help"}, std::vector<std::string>{"--help"},
+                           std::vector<std::string>{"-h"}}) {
+    const CliResult result = RunLrsched(args);
+    EXPECT_EQ(result.exit_status, kExitSuccess);
+    EXPECT_EQ(result.err, "");
+    for (const char* command : {"runs create", "runs get", "runs list", "runs delete", "lr",
+                                "report", "preview", "health", "--server", "--timeout"}) {
+      EXPECT_TRUE(Contains(result.out, command)) << command;
+    }
+  }
+}
+
+TEST(CliHelp, OneCommand) {
+  for (const auto& args :
+       {std::vector<std::string>{"help", "report"}, std::vector<std::string>{"report", "--help"}}) {
+    const CliResult result = RunLrsched(args);
+    EXPECT_EQ(result.exit_status, kExitSuccess);
+    EXPECT_TRUE(Contains(result.out, "usage: lrsched report RUN_ID --step STEP")) << result.out;
+    EXPECT_FALSE(Contains(result.out, "runs create")) << result.out;
+  }
+}
+
+TEST(CliUsageErrors, ExitTwoWithMessageAndUsage) {
+  const struct {
+    std::vector<std::string> args;
+    std::string message;
+    std::string usage;
+  } cases[] = {
+      {{}, "error: missing command", "usage: lrsched [--server"},
+      {{"bogus"}, "error: unknown command \"bogus\"", "usage: lrsched [--server"},
+      {{"runs"}, "error: missing runs subcommand", "usage: lrsched [--server"},
+      {{"runs", "rename"}, "error: unknown runs subcommand \"rename\"", "usage: lrsched [--"},
+      {{"help", "bogus"}, "error: unknown command \"bogus\"", "usage: lrsched [--server"},
+      {{"runs", "create", "--spec", "s.json"},
+       "error: missing required flag --id",
+       "usage: lrsched runs create --id RUN_ID"},
+      {{"lr", "r1", "--step", "-1"},
+       "error: --step must be at least 0, got -1",
+       "usage: lrsched lr RUN_ID"},
+      {{"report", "r1", "--step", "1", "--metric", "loss"},
+       "error: --metric must have the form NAME=VALUE, got \"loss\"",
+       "usage: lrsched report RUN_ID"},
+      {{"report", "r1", "--step", "1", "--metric", "loss=nan"},
+       "error: --metric loss must be a finite number, got \"nan\"",
+       "usage: lrsched report RUN_ID"},
+      {{"preview", "--spec", "s", "--steps", "ten"},
+       "error: --steps must be an integer",
+       "usage: lrsched preview --spec"},
+      {{"health", "--timeout", "soon"},
+       "error: --timeout must be a number, got \"soon\"",
+       "usage: lrsched health"},
+      {{"health", "--frobnicate"},
+       "error: unknown flag \"--frobnicate\"",
+       "usage: lrsched [--server"},
+  };
+  for (const auto& test_case : cases) {
+    SCOPED_TRACE(test_case.message);
+    const CliResult result = RunLrsched(test_case.args);
+    EXPECT_EQ(result.exit_status, kExitUsageError);
+    EXPECT_EQ(result.out, "");
+    EXPECT_TRUE(Contains(result.err, test_case.message)) << result.err;
+    EXPECT_TRUE(Contains(result.err, test_case.usage)) << result.err;
+  }
+}
+
+TEST(CliSpecInput, MissingFileNamesPath) {
+  const CliResult result =
+      RunLrsched({"preview", "--spec", "/nonexistent/spec.json", "--steps", "3"});
+  EXPECT_EQ(result.exit_status, kExitUsageError);
+  EXPECT_EQ(result.err,
+            "error: cannot open spec file \"/nonexistent/spec.json\": No such file or "
+            "directory\n");
+}
+
+TEST(CliSpecInput, DirectoryIsRejected) {
+  const CliResult result = RunLrsched({"preview", "--spec", "/", "--steps", "3"});
+  EXPECT_EQ(result.exit_status, kExitUsageError);
+  EXPECT_TRUE(Contains(result.err, "spec file \"/\"")) << result.err;
+}
+
+TEST(CliSpecInput, MalformedJsonNamesSource) {
+  const std::string path = WriteTempFile("malformed_spec.json", "{\"base_lr\": ");
+  const CliResult from_file = RunLrsched({"preview", "--spec", path, "--steps", "3"});
+  EXPECT_EQ(from_file.exit_status, kExitUsageError);
+  EXPECT_TRUE(Contains(from_file.err, "error: spec file \"" + path +
+                                          "\": invalid schedule "
+                                          "spec JSON"))
+      << from_file.err;
+
+  const CliResult from_stdin = RunLrsched({"preview", "--spec", "-", "--steps", "3"}, "");
+  EXPECT_EQ(from_stdin.exit_status, kExitUsageError);
+  EXPECT_TRUE(Contains(from_stdin.err, "error: spec from standard input: invalid schedule"))
+      << from_stdin.err;
+}
+
+TEST(CliSpecInput, UnknownFieldIsNamed) {
+  const CliResult result =
+      RunLrsched({"preview", "--spec", "-", "--steps", "3"}, R"({"base_lr": 0.1, "bogus": 1})");
+  EXPECT_EQ(result.exit_status, kExitUsageError);
+  EXPECT_TRUE(Contains(result.err, "bogus")) << result.err;
+}
+
+TEST(CliSpecInput, HugeInputIsRejected) {
+  const std::string huge(5 << 20, ' ');
+  const CliResult result = RunLrsched({"preview", "--spec", "-", "--steps", "3"}, huge);
+  EXPECT_EQ(result.exit_status, kExitUsageError);
+  EXPECT_TRUE(Contains(result.err, "larger than the limit of 4194304 bytes")) << result.err;
+}
+
+TEST(CliNoServer, FailsAfterTimeoutNamingAddress) {
+  const std::string address = UnusedLoopbackAddress();
+  const CliResult result = RunLrsched({"health", "--server", address, "--timeout", "0.3"});
+  EXPECT_EQ(result.exit_status, kExitServerError);
+  EXPECT_EQ(result.out, "");
+  EXPECT_TRUE(Contains(result.err, "error: UNAVAILABLE: server " + address)) << result.err;
+  EXPECT_TRUE(Contains(result.err, "hint: check that lrsched-server is running at " + address))
+      << result.err;
+}
+
+TEST(CliNoServer, EnvironmentChoosesServer) {
+  const std::string address = UnusedLoopbackAddress();
+  const CliResult result = RunLrsched({"health", "--timeout", "0"}, "", address);
+  EXPECT_EQ(result.exit_status, kExitServerError);
+  EXPECT_TRUE(Contains(result.err, "server " + address)) << result.err;
+}
+
+class CliWithServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = FakeSchedulerServer::Start();
+    ASSERT_NE(server_, nullptr);
+  }
+
+  // Runs lrsched with --server pointing at the fake and a short retry budget.
+  CliResult Run(std::vector<std::string> args, const std::string& stdin_text = "") {
+    args.insert(args.end(), {"--server", server_->address(), "--timeout", "2"});
+    return RunLrsched(args, stdin_text);
+  }
+
+  std::unique_ptr<FakeSchedulerServer> server_;
+};
+
+TEST_F(CliWithServerTest, CreateGetListDelete) {
+  const CliResult created = Run(
+      {"runs", "create", "--id", "r1", "--spec", "-", "--workers", "2", "--label", "team=vision"},
+      kStepSpec);
+  ASSERT_EQ(created.exit_status, kExitSuccess) << created.err;
+  EXPECT_TRUE(Contains(created.out, "\"run_id\": \"r1\"")) << created.out;
+  EXPECT_TRUE(Contains(created.out, "\"num_workers\": 2")) << created.out;
+  EXPECT_TRUE(Contains(created.out, "\"team\": \"vision\"")) << created.out;
+
+  const CliResult fetched = Run({"runs", "get", "r1"});
+  ASSERT_EQ(fetched.exit_status, kExitSuccess) << fetched.err;
+  EXPECT_EQ(fetched.out, created.out);
+
+  const CliResult deleted = Run({"runs", "delete", "r1"});
+  ASSERT_EQ(deleted.exit_status, kExitSuccess) << deleted.err;
+  EXPECT_EQ(deleted.out, "deleted run r1\n");
+
+  const CliResult missing = Run({"runs", "get", "r1"});
+  EXPECT_EQ(missing.exit_status, kExitServerError);
+  EXPECT_EQ(missing.err, "error: NOT_FOUND: run \"r1\" not found\n");
+}
+
+TEST_F(CliWithServerTest, ListFollowsEveryPage) {
+  for (const char* id : {"a", "b", "c", "d", "e"}) {
+    ASSERT_EQ(Run({"runs", "create", "--id", id, "--spec", "-"}, kStepSpec).exit_status,
+              kExitSuccess);
+  }
+  const CliResult listed = Run({"runs", "list", "--page_size", "2"});
+  ASSERT_EQ(listed.exit_status, kExitSuccess) << listed.err;
+  size_t position = 0;
+  for (const char* id : {"a", "b", "c", "d", "e"}) {
+    position = listed.out.find(std::string("\"run_id\": \"") + id + "\"", position);
+    EXPECT_NE(position, std::string::npos) << id << " missing or out of order:\n" << listed.out;
+  }
+  EXPECT_GE(server_->service().calls(), 5 + 3);
+}
+
+TEST_F(CliWithServerTest, ListEmpty) {
+  const CliResult listed = Run({"runs", "list"});
+  ASSERT_EQ(listed.exit_status, kExitSuccess) << listed.err;
+  EXPECT_EQ(listed.out, "[]\n");
+}
+
+TEST_F(CliWithServerTest, LearningRatePlainAndJson) {
+  ASSERT_EQ(Run({"runs", "create", "--id", "r1", "--spec", "-"}, kStepSpec).exit_status,
+            kExitSuccess);
+  const CliResult plain = Run({"lr", "r1", "--step", "4", "--worker", "w0"});
+  ASSERT_EQ(plain.exit_status, kExitSuccess) << plain.err;
+  EXPECT_EQ(plain.out, "0.05\n");
+
+  const CliResult json = Run({"lr", "r1", "--step", "4", "--json"});
+  ASSERT_EQ(json.exit_status, kExitSuccess) << json.err;
+  EXPECT_TRUE(Contains(json.out, "\"position\": \"4\"")) << json.out;
+}
+
+TEST_F(CliWithServerTest, ReportPrintsCount) {
+  ASSERT_EQ(Run({"runs", "create", "--id", "r1", "--spec", "-"}, kStepSpec).exit_status,
+            kExitSuccess);
+  const CliResult first = Run({"report", "r1", "--step", "1", "--metric", "loss=0.31"});
+  ASSERT_EQ(first.exit_status, kExitSuccess) << first.err;
+  EXPECT_EQ(first.out, "report stored, run r1 has 1 report\n");
+
+  const CliResult unknown = Run({"report", "nope", "--step", "1", "--metric", "loss=1"});
+  EXPECT_EQ(unknown.exit_status, kExitServerError);
+  EXPECT_EQ(unknown.err, "error: NOT_FOUND: run \"nope\" not found\n");
+}
+
+TEST_F(CliWithServerTest, PreviewPrintsCsvFromFile) {
+  const std::string path = WriteTempFile("step_spec.json", kStepSpec);
+  const CliResult preview = Run({"preview", "--spec", path, "--steps", "3"});
+  ASSERT_EQ(preview.exit_status, kExitSuccess) << preview.err;
+  // The fake returns 0.1 / (i + 1).
+  EXPECT_EQ(preview.out, "step,lr\n0,0.1\n1,0.05\n2,0.03333333333333333\n");
+}
+
+TEST_F(CliWithServerTest, HealthServingAndNot) {
+  const CliResult serving = Run({"health"});
+  EXPECT_EQ(serving.exit_status, kExitSuccess) << serving.err;
+  EXPECT_EQ(serving.out, "SERVING\n");
+
+  server_->SetServing(false);
+  const CliResult not_serving = Run({"health"});
+  EXPECT_EQ(not_serving.exit_status, kExitServerError);
+  EXPECT_TRUE(Contains(not_serving.err, "error: UNAVAILABLE: server " + server_->address() +
+                                            " reports health status NOT_SERVING"))
+      << not_serving.err;
+}
+
+}  // namespace
+}  // namespace lrsched::cli

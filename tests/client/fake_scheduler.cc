@@ -1,0 +1,187 @@
+// The in-process fake of the lrsched server used by the client and CLI tests.
+#include "tests/client/fake_scheduler.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "gtest/gtest.h"
+
+namespace lrsched::testing {
+
+grpc::Status FakeSchedulerService::CountCall() {
+  ++calls_;
+  int left = failures_left_.load();
+  while (left > 0) {
+    if (failures_left_.compare_exchange_weak(left, left - 1)) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "fake outage");
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeSchedulerService::CreateRun(grpc::ServerContext*,
+                                             const v1::CreateRunRequest* request,
+                                             v1::Run* response) {
+  if (grpc::Status status = CountCall(); !status.ok()) return status;
+  if (!request->has_spec()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "spec is missing");
+  }
+
+  absl::MutexLock lock(&mutex_);
+  if (runs_.count(request->run_id()) > 0) {
+    return grpc::Status(grpc::StatusCode::ALREADY_EXISTS,
+                        absl::StrCat("run \"", request->run_id(), "\" already exists"));
+  }
+  v1::Run& run = runs_[request->run_id()];
+  run.set_run_id(request->run_id());
+  *run.mutable_spec() = request->spec();
+  run.set_num_workers(request->num_workers() == 0 ? 1 : request->num_workers());
+  *run.mutable_labels() = request->labels();
+  run.set_state(v1::Run::ACTIVE);
+  run.set_schedule_version(1);
+  *response = run;
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeSchedulerService::GetRun(grpc::ServerContext*, const v1::GetRunRequest* request,
+                                          v1::Run* response) {
+  if (grpc::Status status = CountCall(); !status.ok()) return status;
+
+  absl::MutexLock lock(&mutex_);
+  const auto it = runs_.find(request->run_id());
+  if (it == runs_.end()) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        absl::StrCat("run \"", request->run_id(), "\" not found"));
+  }
+  *response = it->second;
+  return grpc::Status::OK;
+}
+
+// Pages by id: the token is the last id of the previous page.
+grpc::Status FakeSchedulerService::ListRuns(grpc::ServerContext*,
+                                            const v1::ListRunsRequest* request,
+                                            v1::ListRunsResponse* response) {
+  if (grpc::Status status = CountCall(); !status.ok()) return status;
+  const int page_size = request->page_size() == 0 ? 100 : request->page_size();
+
+  absl::MutexLock lock(&mutex_);
+  auto it =
+      request->page_token().empty() ? runs_.begin() : runs_.upper_bound(request->page_token());
+  for (; it != runs_.end() && response->runs_size() < page_size; ++it) {
+    *response->add_runs() = it->second;
+  }
+  if (it != runs_.end()) response->set_next_page_token(response->runs().rbegin()->run_id());
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeSchedulerService::DeleteRun(grpc::ServerContext*,
+                                             const v1::DeleteRunRequest* request,
+                                             v1::DeleteRunResponse*) {
+  if (grpc::Status status = CountCall(); !status.ok()) return status;
+
+  absl::MutexLock lock(&mutex_);
+  if (runs_.erase(request->run_id()) == 0) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        absl::StrCat("run \"", request->run_id(), "\" not found"));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeSchedulerService::GetLearningRate(grpc::ServerContext*,
+                                                   const v1::GetLearningRateRequest* request,
+                                                   v1::GetLearningRateResponse* response) {
+  if (grpc::Status status = CountCall(); !status.ok()) return status;
+
+  absl::MutexLock lock(&mutex_);
+  if (runs_.count(request->run_id()) == 0) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        absl::StrCat("run \"", request->run_id(), "\" not found"));
+  }
+  response->set_learning_rate(kFakeLearningRate);
+  response->set_schedule_version(1);
+  response->set_unit(v1::ScheduleSpec::STEP);
+  response->set_position(request->step());
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeSchedulerService::ReportMetrics(grpc::ServerContext*,
+                                                 const v1::ReportMetricsRequest* request,
+                                                 v1::ReportMetricsResponse* response) {
+  if (grpc::Status status = CountCall(); !status.ok()) return status;
+
+  absl::MutexLock lock(&mutex_);
+  const auto it = runs_.find(request->run_id());
+  if (it == runs_.end()) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        absl::StrCat("run \"", request->run_id(), "\" not found"));
+  }
+  v1::Run& run = it->second;
+  run.set_report_count(run.report_count() + 1);
+  run.set_last_step(std::max(run.last_step(), request->step()));
+  for (const auto& [name, value] : request->metrics()) (*run.mutable_last_metrics())[name] = value;
+  response->set_report_count(run.report_count());
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeSchedulerService::PreviewSchedule(grpc::ServerContext*,
+                                                   const v1::PreviewScheduleRequest* request,
+                                                   v1::PreviewScheduleResponse* response) {
+  if (grpc::Status status = CountCall(); !status.ok()) return status;
+  for (int64_t i = 0; i < request->positions(); ++i) {
+    response->add_learning_rates(kFakePreviewBase / static_cast<double>(i + 1));
+  }
+  return grpc::Status::OK;
+}
+
+std::unique_ptr<FakeSchedulerServer> FakeSchedulerServer::Start() {
+  std::unique_ptr<FakeSchedulerServer> fake(new FakeSchedulerServer());
+  grpc::EnableDefaultHealthCheckService(true);
+
+  int port = 0;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+  builder.RegisterService(&fake->service_);
+  fake->server_ = builder.BuildAndStart();
+  if (fake->server_ == nullptr || port == 0) {
+    ADD_FAILURE() << "cannot start the fake lrsched server on 127.0.0.1";
+    return nullptr;
+  }
+  fake->address_ = absl::StrCat("127.0.0.1:", port);
+  return fake;
+}
+
+FakeSchedulerServer::~FakeSchedulerServer() {
+  if (server_ != nullptr) server_->Shutdown();
+}
+
+void FakeSchedulerServer::SetServing(bool serving) {
+  server_->GetHealthCheckService()->SetServingStatus(serving);
+}
+
+std::string UnusedLoopbackAddress() {
+  const int socket_fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof(address);
+  const bool bound = socket_fd >= 0 &&
+                     bind(socket_fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+                     getsockname(socket_fd, reinterpret_cast<sockaddr*>(&address), &length) == 0;
+  if (socket_fd >= 0) close(socket_fd);
+  if (!bound) ADD_FAILURE() << "cannot bind a socket on 127.0.0.1";
+
+  // NOTE: another process may bind the port between close() and the test's connect, and the
+  // test would then reach that process instead of a closed port.
+  return absl::StrCat("127.0.0.1:", ntohs(address.sin_port));
+}
+
+}  // namespace lrsched::testing

@@ -1,0 +1,88 @@
+// An in-process LrScheduler server for client tests: keeps runs in memory, computes no real
+// schedule, and can fail a number of calls with UNAVAILABLE to exercise the client's retries.
+#ifndef LRSCHED_TESTS_CLIENT_FAKE_SCHEDULER_H_
+#define LRSCHED_TESTS_CLIENT_FAKE_SCHEDULER_H_
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "grpcpp/server.h"
+#include "lrsched/v1/service.grpc.pb.h"
+
+namespace lrsched::testing {
+
+// The fake's replies, fixed so that tests can compare them.
+inline constexpr double kFakeLearningRate = 0.05;
+
+// PreviewSchedule returns kFakePreviewBase / (i + 1) at position i.
+inline constexpr double kFakePreviewBase = 0.1;
+
+class FakeSchedulerService final : public v1::LrScheduler::Service {
+ public:
+  // Makes the next `count` calls of any method fail with UNAVAILABLE.
+  void FailNextCalls(int count) { failures_left_ = count; }
+
+  // Number of calls received, failed ones included.
+  int calls() const { return calls_; }
+
+  grpc::Status CreateRun(grpc::ServerContext* context, const v1::CreateRunRequest* request,
+                         v1::Run* response) override;
+  grpc::Status GetRun(grpc::ServerContext* context, const v1::GetRunRequest* request,
+                      v1::Run* response) override;
+  grpc::Status ListRuns(grpc::ServerContext* context, const v1::ListRunsRequest* request,
+                        v1::ListRunsResponse* response) override;
+  grpc::Status DeleteRun(grpc::ServerContext* context, const v1::DeleteRunRequest* request,
+                         v1::DeleteRunResponse* response) override;
+  grpc::Status GetLearningRate(grpc::ServerContext* context,
+                               const v1::GetLearningRateRequest* request,
+                               v1::GetLearningRateResponse* response) override;
+  grpc::Status ReportMetrics(grpc::ServerContext* context, const v1::ReportMetricsRequest* request,
+                             v1::ReportMetricsResponse* response) override;
+  grpc::Status PreviewSchedule(grpc::ServerContext* context,
+                               const v1::PreviewScheduleRequest* request,
+                               v1::PreviewScheduleResponse* response) override;
+
+ private:
+  // Counts the call and returns UNAVAILABLE while planned failures are left.
+  grpc::Status CountCall();
+
+  std::atomic<int> failures_left_{0};
+  std::atomic<int> calls_{0};
+
+  absl::Mutex mutex_;
+  std::map<std::string, v1::Run> runs_ ABSL_GUARDED_BY(mutex_);
+};
+
+// A started gRPC server on 127.0.0.1 with the fake service and the standard health service.
+class FakeSchedulerServer {
+ public:
+  // Starts on a free port. Fails the test (and returns nullptr) when the server cannot start.
+  static std::unique_ptr<FakeSchedulerServer> Start();
+
+  ~FakeSchedulerServer();
+
+  std::string address() const { return address_; }
+  FakeSchedulerService& service() { return service_; }
+
+  // Sets the status that the health service reports for the whole server.
+  void SetServing(bool serving);
+
+ private:
+  FakeSchedulerServer() = default;
+
+  FakeSchedulerService service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+};
+
+// Returns a loopback address on which nothing listens: a port that the kernel just handed out
+// and that was closed again.
+std::string UnusedLoopbackAddress();
+
+}  // namespace lrsched::testing
+
+#endif  // LRSCHED_TESTS_CLIENT_FAKE_SCHEDULER_H_
