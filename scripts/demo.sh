@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The main job: installs the dependencies, builds lrsched, starts lrsched-server on its
-# embedded SQLite store in the background, trains the bundled Eigen trainer on Fashion-MNIST for
-# 10 epochs with a warmup-then-cosine schedule that the server hands out each epoch, prints
-# where to look at the metrics, and stops the server.
+# The main job. Installs the dependencies, builds lrsched and starts lrsched-server with its
+# embedded SQLite store in the background. Then trains the bundled Eigen trainer on
+# Fashion-MNIST for 10 epochs, with a warmup-then-cosine rate that the server hands out each
+# epoch, prints where to look at the metrics, and stops the server.
 #
 # Environment: LRSCHED_GRPC_PORT (default 50051), LRSCHED_METRICS_PORT (default 9464),
 # LRSCHED_DEMO_DIR (state file and logs; default build/demo), LRSCHED_DEMO_EPOCHS (default 10).
@@ -30,7 +30,7 @@ trap 'kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/nu
 for _ in $(seq 1 100); do
   if grep -q "serving gRPC" "$server_log"; then break; fi
   if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "demo: lrsched-server exited; its log ($server_log) says:" >&2
+    echo "demo: lrsched-server failed to start; its log ($server_log) follows:" >&2
     cat "$server_log" >&2
     exit 1
   fi

@@ -53,8 +53,9 @@ absl::StatusOr<GzFilePtr> OpenGzFile(const std::string& path) {
       absl::StrCat("zlib failed to allocate memory to open ", path));
 }
 
-// Reads up to `count` bytes (at most kReadChunkBytes) and returns how many
-// were read, fewer only at the end of the file.
+// Reads up to `count` bytes and returns how many were read, fewer only at the
+// end of the file. `count` must fit in gzread's unsigned length, and callers
+// pass at most kReadChunkBytes.
 absl::StatusOr<int64_t> ReadUpTo(gzFile file, const std::string& path,
                                  uint8_t* destination, int64_t count) {
   int64_t total = 0;
@@ -138,7 +139,7 @@ absl::StatusOr<std::vector<uint32_t>> ReadHeader(gzFile file,
 }
 
 // Returns the product of dimensions[1..], the bytes of one item, after
-// checking that the product of all dimensions fits in memory sizes.
+// checking that the product of all dimensions fits in a std::ptrdiff_t.
 absl::StatusOr<int64_t> ComputeItemBytes(
     const std::vector<uint32_t>& dimensions, const std::string& path) {
   constexpr int64_t kMaxBytes = std::numeric_limits<std::ptrdiff_t>::max();

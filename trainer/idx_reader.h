@@ -34,14 +34,14 @@ struct IdxArray {
 // The file must have `expected_rank` dimensions (1 to 255). If `max_items` is
 // set, reads only the first min(*max_items, dimensions[0]) items. The rest of
 // the file is then not read, so a truncation or trailing bytes after those
-// items go undetected. Without `max_items`, the data must end exactly where the
-// header says.
+// items go undetected. When every item is read, the file must end exactly
+// where the data that the header declares ends.
 //
 // Errors: InvalidArgument for a bad `expected_rank` or a negative `max_items`.
 // NotFound if `path` does not exist, and the status from errno for other open
 // failures. DataLoss, naming the path and the problem, for a wrong magic
-// number, a wrong rank, an oversized header, a truncated file, trailing bytes
-// or a corrupt gzip stream.
+// number, element type or rank, dimensions whose product overflows 64 bits, a
+// truncated file, trailing bytes or a corrupt gzip stream.
 absl::StatusOr<IdxArray> ReadIdxFile(
     const std::string& path, int expected_rank,
     std::optional<int64_t> max_items = std::nullopt);

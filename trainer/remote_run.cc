@@ -18,7 +18,7 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return contents.str();
 }
 
-// Adds the server address to errors from the client, so a message says where it came from.
+// Prefixes errors from the client with the server address.
 absl::Status AtServer(const absl::Status& status, const Client& client) {
   return absl::Status(status.code(),
                       absl::StrCat("lrsched server at ", client.address(), ": ", status.message()));

@@ -81,7 +81,7 @@ accuracy="$(sample 'lrsched_run_metric{metric="test_accuracy",run_id="e2e"}')"
 awk -v a="$accuracy" 'BEGIN { exit !(a > 0.5 && a <= 1) }' ||
   fail "test_accuracy gauge is \"$accuracy\", expected above 0.5 after 2 epochs"
 
-# A clean stop, then the same answers from the same state file.
+# A clean stop, then the same replies from the same state file.
 stop_server
 start_server second
 "$cli_binary" --server "$grpc_address" runs get e2e >"$work_dir/run.json"
@@ -89,7 +89,7 @@ grep -q '"report_count": "2"' "$work_dir/run.json" || fail "after restart the ru
 [ "$("$cli_binary" --server "$grpc_address" lr e2e --step 0 --epoch 1)" = "$served_rate" ] ||
   fail "after restart epoch 1 has another rate"
 
-# A trainer that cannot reach its server says which address it tried.
+# A trainer that cannot reach its server names the address it tried.
 if "$trainer_binary" --server 127.0.0.1:1 --spec "$spec_file" --epochs 1 --train_limit 100 \
   --timeout 1 >"$work_dir/unreachable.log" 2>&1; then
   fail "the trainer succeeded without a server"

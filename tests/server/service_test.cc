@@ -100,7 +100,7 @@ TEST_F(ServiceTest, CreateRunWithOtherSpecIsAlreadyExists) {
   const auto conflict = client_->CreateRun(CreateRequest("run-1", kCosineStepSpec));
   EXPECT_EQ(conflict.status().code(), absl::StatusCode::kAlreadyExists) << conflict.status();
 
-  // The first spec still answers.
+  // The run keeps its first spec.
   const auto rate = client_->GetLearningRate("run-1", 0, 2, "w0");
   ASSERT_TRUE(rate.ok()) << rate.status();
   EXPECT_DOUBLE_EQ(rate->learning_rate(), 0.05);

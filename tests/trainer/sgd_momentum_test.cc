@@ -118,6 +118,24 @@ TEST(SgdMomentum, MismatchedShapesAreRejected) {
 
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(parameters[0].weights(0, 0), 1.0f);
+  EXPECT_TRUE(optimizer->velocity().empty());
+}
+
+TEST(SgdMomentum, ShapeChangeAfterFirstStepIsRejected) {
+  absl::StatusOr<SgdMomentum> optimizer = SgdMomentum::Create(0.9);
+  ASSERT_TRUE(optimizer.ok()) << optimizer.status();
+  MlpParameters parameters = OneLayer(1.0f, 2.0f, 3.0f);
+  ASSERT_TRUE(optimizer->Step(0.1, OneLayer(1.0f, 1.0f, 1.0f), parameters).ok());
+  MlpParameters wider(1);
+  wider[0].weights = Eigen::MatrixXf::Ones(1, 3);
+  wider[0].biases = Eigen::VectorXf::Ones(1);
+  const MlpParameters wider_gradients = wider;
+
+  const absl::Status status = optimizer->Step(0.1, wider_gradients, wider);
+
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), HasSubstr("first Step call"));
+  EXPECT_EQ(wider[0].weights(0, 0), 1.0f);
 }
 
 }  // namespace
