@@ -193,11 +193,11 @@ absl::StatusOr<v1::GetLearningRateResponse> Client::GetLearningRate(const std::s
                    options_, request);
 }
 
-// NOTE: ReportMetrics is not idempotent. UNAVAILABLE almost always means the server never
-// stored the report, but if a reply is lost after the store, the retry stores it a second time.
-absl::StatusOr<int64_t> Client::ReportMetrics(const std::string& run_id, const std::string& worker,
-                                              int64_t step, int64_t epoch,
-                                              const std::map<std::string, double>& metrics) {
+// Retrying is safe: the server stores one report per worker, step and epoch, and answers a
+// repeated one with `duplicate` set instead of storing it again.
+absl::StatusOr<v1::ReportMetricsResponse> Client::ReportMetrics(
+    const std::string& run_id, const std::string& worker, int64_t step, int64_t epoch,
+    const std::map<std::string, double>& metrics) {
   v1::ReportMetricsRequest request;
   request.set_run_id(run_id);
   request.set_worker(worker);
@@ -205,10 +205,8 @@ absl::StatusOr<int64_t> Client::ReportMetrics(const std::string& run_id, const s
   request.set_epoch(epoch);
   request.mutable_metrics()->insert(metrics.begin(), metrics.end());
 
-  auto response = UnaryCall(*stub_, &v1::LrScheduler::Stub::ReportMetrics, "ReportMetrics",
-                            address_, options_, request);
-  if (!response.ok()) return response.status();
-  return response->report_count();
+  return UnaryCall(*stub_, &v1::LrScheduler::Stub::ReportMetrics, "ReportMetrics", address_,
+                   options_, request);
 }
 
 absl::StatusOr<v1::PreviewScheduleResponse> Client::PreviewSchedule(const v1::ScheduleSpec& spec,
@@ -217,6 +215,18 @@ absl::StatusOr<v1::PreviewScheduleResponse> Client::PreviewSchedule(const v1::Sc
   *request.mutable_spec() = spec;
   request.set_positions(positions);
   return UnaryCall(*stub_, &v1::LrScheduler::Stub::PreviewSchedule, "PreviewSchedule", address_,
+                   options_, request);
+}
+
+absl::StatusOr<v1::Decision> Client::UpdateSchedule(const v1::UpdateScheduleRequest& request) {
+  return UnaryCall(*stub_, &v1::LrScheduler::Stub::UpdateSchedule, "UpdateSchedule", address_,
+                   options_, request);
+}
+
+absl::StatusOr<v1::ListDecisionsResponse> Client::ListDecisions(const std::string& run_id) {
+  v1::ListDecisionsRequest request;
+  request.set_run_id(run_id);
+  return UnaryCall(*stub_, &v1::LrScheduler::Stub::ListDecisions, "ListDecisions", address_,
                    options_, request);
 }
 

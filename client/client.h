@@ -50,13 +50,20 @@ class Client {
                                                               int64_t step, int64_t epoch,
                                                               const std::string& worker);
 
-  // Returns the run's report count after this report was stored.
-  absl::StatusOr<int64_t> ReportMetrics(const std::string& run_id, const std::string& worker,
-                                        int64_t step, int64_t epoch,
-                                        const std::map<std::string, double>& metrics);
+  // Stores a report. The reply holds the run's report count and whether the server already had
+  // this worker's report for the step and epoch (a retry), which it then does not count again.
+  absl::StatusOr<v1::ReportMetricsResponse> ReportMetrics(
+      const std::string& run_id, const std::string& worker, int64_t step, int64_t epoch,
+      const std::map<std::string, double>& metrics);
 
   absl::StatusOr<v1::PreviewScheduleResponse> PreviewSchedule(const v1::ScheduleSpec& spec,
                                                               int64_t positions);
+
+  // Records an operator's decision on a run's rate and returns it as stored.
+  absl::StatusOr<v1::Decision> UpdateSchedule(const v1::UpdateScheduleRequest& request);
+
+  // Returns every decision of the run, oldest first.
+  absl::StatusOr<v1::ListDecisionsResponse> ListDecisions(const std::string& run_id);
 
   // Checks the server's standard gRPC health service; OK when it reports SERVING.
   absl::Status CheckHealth();

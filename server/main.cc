@@ -1,6 +1,7 @@
 // lrsched-server: serves learning-rate schedules over gRPC until SIGTERM or SIGINT.
 #include <signal.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
 
@@ -19,6 +20,12 @@ ABSL_FLAG(std::string, state, "lrsched-state.db",
 ABSL_FLAG(std::string, log_level, "info", "lowest severity logged: debug, info, warning, error");
 ABSL_FLAG(double, shutdown_grace_seconds, 10,
           "seconds that calls in flight get to finish after SIGTERM or SIGINT");
+ABSL_FLAG(double, metrics_run_idle_seconds, 6 * 3600,
+          "seconds without a change (report, new rate, decision) after which a run's series "
+          "leave /metrics; 1 to 2592000 (30 days)");
+ABSL_FLAG(int64_t, metrics_max_runs, 1000,
+          "most runs whose series are on /metrics at once; further active runs are counted in "
+          "lrsched_run_series_dropped_total{reason=\"run_limit\"}; 0 to 1000000");
 
 namespace {
 
@@ -57,6 +64,17 @@ int main(int argc, char** argv) {
     std::cerr << "invalid --shutdown_grace_seconds " << grace_seconds << ": use 0 to 3600\n";
     return 2;
   }
+  const double idle_seconds = absl::GetFlag(FLAGS_metrics_run_idle_seconds);
+  if (!(idle_seconds >= 1 && idle_seconds <= 2592000)) {
+    std::cerr << "invalid --metrics_run_idle_seconds " << idle_seconds
+              << ": use 1 to 2592000 (30 days)\n";
+    return 2;
+  }
+  const int64_t max_runs = absl::GetFlag(FLAGS_metrics_max_runs);
+  if (max_runs < 0 || max_runs > 1000000) {
+    std::cerr << "invalid --metrics_max_runs " << max_runs << ": use 0 to 1000000\n";
+    return 2;
+  }
 
   // Block the stop signals before any thread starts, so every thread inherits the mask and
   // only the sigwait below receives them.
@@ -70,6 +88,8 @@ int main(int argc, char** argv) {
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.metrics_address = absl::GetFlag(FLAGS_metrics_listen);
   options.state_path = absl::GetFlag(FLAGS_state);
+  options.metrics_run_idle_timeout = absl::Seconds(idle_seconds);
+  options.metrics_max_runs = static_cast<size_t>(max_runs);
   auto server = lrsched::Server::Start(options);
   if (!server.ok()) {
     LOG(ERROR) << "lrsched-server failed to start: " << server.status();

@@ -36,10 +36,10 @@ absl::Status ValidateLabels(const v1::CreateRunRequest& request) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Schedule>> ValidateCreateRun(v1::CreateRunRequest& request) {
+absl::StatusOr<std::unique_ptr<Policy>> ValidateCreateRun(v1::CreateRunRequest& request) {
   RETURN_IF_ERROR(CheckRunId("run_id", request.run_id()));
   if (!request.has_spec()) return absl::InvalidArgumentError("spec is missing");
-  ASSIGN_OR_RETURN(auto schedule, BuildRequestSchedule(request.spec()));
+  RETURN_IF_ERROR(BuildRequestSchedule(request.spec()).status());
 
   if (request.num_workers() == 0) request.set_num_workers(1);
   if (request.num_workers() < 0 || request.num_workers() > kMaxWorkers) {
@@ -47,7 +47,28 @@ absl::StatusOr<std::unique_ptr<Schedule>> ValidateCreateRun(v1::CreateRunRequest
                                                    "], got ", request.num_workers()));
   }
   RETURN_IF_ERROR(ValidateLabels(request));
-  return schedule;
+  if (!request.has_policy()) return nullptr;
+
+  if (request.policy().boundary() == v1::PolicySpec::EVERY_N_STEPS &&
+      request.spec().unit() != v1::ScheduleSpec::STEP) {
+    return absl::InvalidArgumentError(
+        "policy.boundary EVERY_N_STEPS needs a spec whose unit is STEP");
+  }
+  return BuildPolicy(request.policy());
+}
+
+absl::Status ValidateUpdateSchedule(const v1::UpdateScheduleRequest& request) {
+  RETURN_IF_ERROR(CheckRunId("run_id", request.run_id()));
+  RETURN_IF_ERROR(CheckPosition("effective_position", request.effective_position()));
+  if (request.reason().empty()) {
+    return absl::InvalidArgumentError("reason is missing: say why the schedule changes");
+  }
+  if (request.reason().size() > kMaxReasonLength) {
+    return absl::InvalidArgumentError(absl::StrCat("reason is ", request.reason().size(),
+                                                   " characters long, at most ",
+                                                   kMaxReasonLength));
+  }
+  return CheckWorkerName("operator", request.operator_());
 }
 
 absl::Status ValidateGetLearningRate(const v1::GetLearningRateRequest& request) {

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "core/policy/policy.h"
 #include "core/schedule.h"
 #include "lrsched/v1/service.pb.h"
 
@@ -18,10 +19,14 @@ inline constexpr int32_t kMaxPageSize = 1000;
 inline constexpr int64_t kMaxPreviewPositions = 500000;
 inline constexpr int kMaxLabels = 64;
 inline constexpr size_t kMaxLabelValueLength = 256;
+inline constexpr size_t kMaxReasonLength = 1000;
 
-// Validates the request and builds its schedule. `request` is normalized in place: an unset
-// num_workers becomes 1, so equal requests compare equal.
-absl::StatusOr<std::unique_ptr<Schedule>> ValidateCreateRun(v1::CreateRunRequest& request);
+// Validates the request, spec and policy included, and returns its policy (null without one).
+// `request` is normalized in place: an unset num_workers becomes 1, so equal requests compare
+// equal.
+absl::StatusOr<std::unique_ptr<Policy>> ValidateCreateRun(v1::CreateRunRequest& request);
+
+absl::Status ValidateUpdateSchedule(const v1::UpdateScheduleRequest& request);
 
 absl::Status ValidateGetLearningRate(const v1::GetLearningRateRequest& request);
 absl::Status ValidateReportMetrics(const v1::ReportMetricsRequest& request);

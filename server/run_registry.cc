@@ -8,18 +8,28 @@ int64_t RunEntry::PositionOf(int64_t step, int64_t epoch) const {
   return request.spec().unit() == v1::ScheduleSpec::STEP ? step : epoch;
 }
 
+int64_t RunEntry::BoundaryOf(int64_t step, int64_t epoch) const {
+  const v1::PolicySpec& spec = request.policy();
+  if (spec.boundary() == v1::PolicySpec::EVERY_N_STEPS) return step / spec.every_n_steps();
+  return epoch;
+}
+
 v1::Run RunEntry::ToProto() const {
   v1::Run run;
   run.set_run_id(request.run_id());
   *run.mutable_spec() = request.spec();
   run.set_num_workers(request.num_workers());
   *run.mutable_labels() = request.labels();
-  run.set_state(v1::Run::ACTIVE);
   *run.mutable_create_time() =
       google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(create_time));
-  run.set_schedule_version(schedule_version);
+  if (request.has_policy()) *run.mutable_policy() = request.policy();
 
   absl::MutexLock lock(&mu);
+  run.set_state(timeline->finished_at() ? v1::Run::FINISHED : v1::Run::ACTIVE);
+  run.set_schedule_version(static_cast<int64_t>(decisions.size()) + 1);
+  run.set_decision_count(static_cast<int64_t>(decisions.size()));
+  run.set_decided_through(policy ? policy_state.decided_through() : -1);
+  run.set_warning(warning);
   run.set_last_step(last_step);
   run.set_last_epoch(last_epoch);
   run.set_report_count(report_count);

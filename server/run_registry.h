@@ -12,40 +12,64 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
 #include "absl/container/btree_map.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "core/schedule.h"
+#include "core/policy/policy.h"
+#include "core/rate_timeline.h"
 #include "lrsched/v1/service.pb.h"
+#include "server/boundary_tracker.h"
 #include "server/server_metrics.h"
 
 namespace lrsched {
 
-// One run. The request, schedule and version never change after construction, so readers
-// need no lock for them; the progress fields are guarded by `mu`.
-struct RunEntry {
-  RunEntry(v1::CreateRunRequest request_in, std::unique_ptr<Schedule> schedule_in,
-           absl::Time create_time_in, int64_t schedule_version_in)
-      : request(std::move(request_in)),
-        schedule(std::move(schedule_in)),
-        create_time(create_time_in),
-        schedule_version(schedule_version_in) {}
+// A GetLearningRate request that waits for a boundary or a decision to be decided.
+struct PendingRate {
+  v1::GetLearningRateRequest request;
+  std::function<void(absl::StatusOr<v1::GetLearningRateResponse>)> done;
+};
 
-  // Evaluates the schedule at the step or epoch, as the spec's unit says.
+// One run. The request and policy never change after construction, so readers need no lock
+// for them; everything else is guarded by `mu`.
+struct RunEntry {
+  RunEntry(v1::CreateRunRequest request_in, std::unique_ptr<Policy> policy_in,
+           absl::Time create_time_in)
+      : request(std::move(request_in)),
+        policy(std::move(policy_in)),
+        create_time(create_time_in) {}
+
+  // The position the schedule is evaluated at: the step or the epoch, as the spec's unit says.
   int64_t PositionOf(int64_t step, int64_t epoch) const;
 
+  // The policy boundary that a report at (step, epoch) belongs to. REQUIRES: a policy.
+  int64_t BoundaryOf(int64_t step, int64_t epoch) const;
+
   // Copies the run and its progress into a Run message.
-  v1::Run ToProto() const;
+  v1::Run ToProto() const ABSL_LOCKS_EXCLUDED(mu);
 
   const v1::CreateRunRequest request;
-  const std::unique_ptr<Schedule> schedule;
+  // Null for a run without a policy.
+  const std::unique_ptr<Policy> policy;
   const absl::Time create_time;
-  const int64_t schedule_version;
-
-  // Highest position any worker asked for; the learning-rate gauge shows the rate there.
-  std::atomic<int64_t> highest_position_asked{-1};
 
   mutable absl::Mutex mu;
+
+  // The schedule with every committed decision applied, and those decisions in order.
+  std::shared_ptr<const RateTimeline> timeline ABSL_GUARDED_BY(mu);
+  std::vector<v1::Decision> decisions ABSL_GUARDED_BY(mu);
+  // True while a decision is being written; requests at or after its position wait.
+  bool decision_in_flight ABSL_GUARDED_BY(mu) = false;
+  int64_t in_flight_position ABSL_GUARDED_BY(mu) = 0;
+
+  v1::PolicyState policy_state ABSL_GUARDED_BY(mu);
+  BoundaryTracker boundaries ABSL_GUARDED_BY(mu);
+  std::vector<PendingRate> waiters ABSL_GUARDED_BY(mu);
+  std::string warning ABSL_GUARDED_BY(mu);
+
+  // Highest position any worker received a rate for; decisions must come after it.
+  int64_t highest_position_answered ABSL_GUARDED_BY(mu) = -1;
+
   int64_t last_step ABSL_GUARDED_BY(mu) = 0;
   int64_t last_epoch ABSL_GUARDED_BY(mu) = 0;
   int64_t report_count ABSL_GUARDED_BY(mu) = 0;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/request_checks.h"
+#include "core/rate_timeline.h"
 #include "core/schedule_builder.h"
 #include "core/status_macros.h"
 #include "glog/logging.h"
@@ -16,6 +17,15 @@ namespace {
 
 absl::Status RunNotFound(const std::string& run_id) {
   return absl::NotFoundError(absl::StrCat("run \"", run_id, "\" not found"));
+}
+
+absl::Status CheckNotFinished(const RunEntry& run) {
+  absl::MutexLock lock(&run.mu);
+  if (!run.timeline->finished_at()) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat("run \"", run.request.run_id(),
+                                                    "\" finished at position ",
+                                                    *run.timeline->finished_at(),
+                                                    " and takes no more reports"));
 }
 
 MetricReport ToMetricReport(const v1::ReportMetricsRequest& request) {
@@ -38,33 +48,52 @@ void SchedulerService::Finish(grpc::ServerUnaryReactor* reactor, RpcMethod metho
   reactor->Finish(reply);
 }
 
+absl::StatusOr<std::shared_ptr<RunEntry>> SchedulerService::MakeEntry(StoredRun stored) {
+  const std::string run_id = stored.request.run_id();
+  std::unique_ptr<Policy> policy;
+  if (stored.request.has_policy()) {
+    ASSIGN_OR_RETURN(policy, BuildPolicy(stored.request.policy()));
+  }
+  ASSIGN_OR_RETURN(auto timeline, RateTimeline::Build(stored.request.spec(), stored.decisions));
+
+  auto entry = std::make_shared<RunEntry>(std::move(stored.request), std::move(policy),
+                                          stored.create_time);
+  absl::MutexLock lock(&entry->mu);
+  entry->timeline = std::move(timeline);
+  entry->decisions = std::move(stored.decisions);
+  entry->policy_state = stored.policy_state.value_or(InitialPolicyState());
+  entry->last_step = stored.last_step;
+  entry->last_epoch = stored.last_epoch;
+  entry->report_count = stored.report_count;
+  entry->last_metrics = std::move(stored.last_metrics);
+
+  entry->series = metrics_->AddRun(run_id);
+  entry->series.step->Set(static_cast<double>(entry->last_step));
+  entry->series.epoch->Set(static_cast<double>(entry->last_epoch));
+  entry->series.reports->Increment(static_cast<double>(entry->report_count));
+  for (const auto& [name, value] : entry->last_metrics) {
+    prometheus::Gauge* gauge = metrics_->AddRunMetric(run_id, name);
+    gauge->Set(value);
+    entry->series.metrics[name] = gauge;
+  }
+  for (const MetricReport& report : stored.undecided_reports) {
+    const int64_t boundary = entry->BoundaryOf(report.step, report.epoch);
+    if (boundary > entry->policy_state.decided_through()) {
+      entry->boundaries.Add(boundary, report.worker, report.step, report.metrics, absl::Now());
+    }
+  }
+  return entry;
+}
+
 absl::Status SchedulerService::Restore(std::vector<StoredRun> runs) {
   for (StoredRun& stored : runs) {
-    auto schedule = BuildSchedule(stored.request.spec());
-    if (!schedule.ok()) {
-      return absl::DataLossError(absl::StrCat("stored run ", stored.request.run_id(),
-                                              " has an invalid spec: ",
-                                              schedule.status().message()));
+    const std::string run_id = stored.request.run_id();
+    auto entry = MakeEntry(std::move(stored));
+    if (!entry.ok()) {
+      return absl::DataLossError(absl::StrCat("stored run ", run_id,
+                                              " cannot be restored: ", entry.status().message()));
     }
-    auto entry = std::make_shared<RunEntry>(std::move(stored.request), *std::move(schedule),
-                                            stored.create_time, stored.schedule_version);
-    {
-      absl::MutexLock lock(&entry->mu);
-      entry->last_step = stored.last_step;
-      entry->last_epoch = stored.last_epoch;
-      entry->report_count = stored.report_count;
-      entry->last_metrics = std::move(stored.last_metrics);
-      entry->series = metrics_->AddRun(entry->request.run_id());
-      entry->series.step->Set(static_cast<double>(entry->last_step));
-      entry->series.epoch->Set(static_cast<double>(entry->last_epoch));
-      entry->series.reports->Increment(static_cast<double>(entry->report_count));
-      for (const auto& [name, value] : entry->last_metrics) {
-        prometheus::Gauge* gauge = metrics_->AddRunMetric(entry->request.run_id(), name);
-        gauge->Set(value);
-        entry->series.metrics[name] = gauge;
-      }
-    }
-    registry_->Insert(std::move(entry));
+    registry_->Insert(*std::move(entry));
   }
   metrics_->SetRunCount(registry_->size());
   return absl::OkStatus();
@@ -80,7 +109,7 @@ grpc::ServerUnaryReactor* SchedulerService::CreateRun(grpc::CallbackServerContex
 }
 
 absl::Status SchedulerService::DoCreateRun(v1::CreateRunRequest request, v1::Run* response) {
-  ASSIGN_OR_RETURN(auto schedule, ValidateCreateRun(request));
+  RETURN_IF_ERROR(ValidateCreateRun(request).status());
 
   // NOTE: CreateRun waits for its commit on the calling gRPC thread while holding create_mu_.
   // Runs are created rarely, so this costs one fsync per creation and keeps the check for an
@@ -101,12 +130,10 @@ absl::Status SchedulerService::DoCreateRun(v1::CreateRunRequest request, v1::Run
   RETURN_IF_ERROR(writer_->SubmitAndWait(
       [&](StateStore& store) { return store.InsertRun(request, create_time); }));
 
-  auto entry = std::make_shared<RunEntry>(request, std::move(schedule), create_time,
-                                          /*schedule_version=*/1);
-  {
-    absl::MutexLock entry_lock(&entry->mu);
-    entry->series = metrics_->AddRun(request.run_id());
-  }
+  StoredRun stored;
+  stored.request = request;
+  stored.create_time = create_time;
+  ASSIGN_OR_RETURN(std::shared_ptr<RunEntry> entry, MakeEntry(std::move(stored)));
   *response = entry->ToProto();
   registry_->Insert(std::move(entry));
   metrics_->SetRunCount(registry_->size());
@@ -181,6 +208,8 @@ grpc::ServerUnaryReactor* SchedulerService::DeleteRun(grpc::CallbackServerContex
     Finish(reactor, RpcMethod::kDeleteRun, start, RunNotFound(run_id));
     return reactor;
   }
+  controller_->FailWaiters(*removed, RunNotFound(run_id));
+  policy_metrics_->RemoveRun(run_id);
   metrics_->SetRunCount(registry_->size());
   LOG(INFO) << "deleted run " << run_id;
   return reactor;
@@ -191,42 +220,23 @@ grpc::ServerUnaryReactor* SchedulerService::GetLearningRate(
     v1::GetLearningRateResponse* response) {
   const absl::Time start = absl::Now();
   auto* reactor = context->DefaultReactor();
-  Finish(reactor, RpcMethod::kGetLearningRate, start, DoGetLearningRate(*request, response));
-  return reactor;
-}
-
-absl::Status SchedulerService::DoGetLearningRate(const v1::GetLearningRateRequest& request,
-                                                 v1::GetLearningRateResponse* response) {
-  RETURN_IF_ERROR(ValidateGetLearningRate(request));
-  const auto run = registry_->Find(request.run_id());
-  if (!run) return RunNotFound(request.run_id());
-
-  const int64_t position = run->PositionOf(request.step(), request.epoch());
-  const double learning_rate = run->schedule->LearningRate(position);
-  if (!std::isfinite(learning_rate)) {
-    return absl::OutOfRangeError(absl::StrCat("the schedule of run \"", request.run_id(),
-                                              "\" gives a non-finite learning rate at position ",
-                                              position));
+  if (absl::Status valid = ValidateGetLearningRate(*request); !valid.ok()) {
+    Finish(reactor, RpcMethod::kGetLearningRate, start, valid);
+    return reactor;
+  }
+  const auto run = registry_->Find(request->run_id());
+  if (!run) {
+    Finish(reactor, RpcMethod::kGetLearningRate, start, RunNotFound(request->run_id()));
+    return reactor;
   }
 
-  UpdateLearningRateGauge(*run, position, learning_rate);
-  response->set_learning_rate(learning_rate);
-  response->set_schedule_version(run->schedule_version);
-  response->set_unit(run->request.spec().unit());
-  response->set_position(position);
-  return absl::OkStatus();
-}
-
-void SchedulerService::UpdateLearningRateGauge(RunEntry& run, int64_t position,
-                                               double learning_rate) {
-  // Most requests repeat a position already seen (many workers, many steps per epoch) and
-  // leave here without taking the lock.
-  if (position < run.highest_position_asked.load(std::memory_order_relaxed)) return;
-
-  absl::MutexLock lock(&run.mu);
-  if (position < run.highest_position_asked.load(std::memory_order_relaxed)) return;
-  run.highest_position_asked.store(position, std::memory_order_relaxed);
-  if (run.series.learning_rate != nullptr) run.series.learning_rate->Set(learning_rate);
+  controller_->GetLearningRate(
+      run, *request,
+      [this, reactor, response, start](absl::StatusOr<v1::GetLearningRateResponse> answer) {
+        if (answer.ok()) *response = *std::move(answer);
+        Finish(reactor, RpcMethod::kGetLearningRate, start, answer.status());
+      });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* SchedulerService::ReportMetrics(
@@ -242,14 +252,35 @@ grpc::ServerUnaryReactor* SchedulerService::ReportMetrics(
 
   // Queued while the run cannot be deleted, so the deletion's commit comes after this one.
   auto report = std::make_shared<MetricReport>(ToMetricReport(*request));
+  auto stored = std::make_shared<bool>(false);
+  absl::Status finished;
   const bool found = registry_->WithRun(request->run_id(), [&](const auto& run) {
-    writer_->Submit([report](StateStore& store) { return store.InsertReport(*report); },
-                    [this, run, report, response, reactor, start](absl::Status status) {
-                      if (status.ok()) response->set_report_count(ApplyReport(*run, *report));
-                      Finish(reactor, RpcMethod::kReportMetrics, start, status);
-                    });
+    finished = CheckNotFinished(*run);
+    if (!finished.ok()) return;
+    writer_->Submit(
+        [report, stored](StateStore& store) -> absl::Status {
+          auto inserted = store.InsertReport(*report);
+          if (!inserted.ok()) return inserted.status();
+          *stored = *inserted;
+          return absl::OkStatus();
+        },
+        [this, run, report, stored, response, reactor, start](absl::Status status) {
+          if (status.ok() && *stored) {
+            response->set_report_count(ApplyReport(*run, *report));
+            controller_->OnReportStored(run, *report);
+          } else if (status.ok()) {
+            absl::MutexLock lock(&run->mu);
+            response->set_report_count(run->report_count);
+            response->set_duplicate(true);
+          }
+          Finish(reactor, RpcMethod::kReportMetrics, start, status);
+        });
   });
-  if (!found) Finish(reactor, RpcMethod::kReportMetrics, start, RunNotFound(request->run_id()));
+  if (!found) {
+    Finish(reactor, RpcMethod::kReportMetrics, start, RunNotFound(request->run_id()));
+  } else if (!finished.ok()) {
+    Finish(reactor, RpcMethod::kReportMetrics, start, finished);
+  }
   return reactor;
 }
 
@@ -289,6 +320,48 @@ absl::Status SchedulerService::DoPreviewSchedule(const v1::PreviewScheduleReques
   for (int64_t position = 0; position < request.positions(); ++position) {
     response->add_learning_rates(schedule->LearningRate(position));
   }
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* SchedulerService::UpdateSchedule(
+    grpc::CallbackServerContext* context, const v1::UpdateScheduleRequest* request,
+    v1::Decision* response) {
+  const absl::Time start = absl::Now();
+  auto* reactor = context->DefaultReactor();
+  if (absl::Status valid = ValidateUpdateSchedule(*request); !valid.ok()) {
+    Finish(reactor, RpcMethod::kUpdateSchedule, start, valid);
+    return reactor;
+  }
+  const auto run = registry_->Find(request->run_id());
+  if (!run) {
+    Finish(reactor, RpcMethod::kUpdateSchedule, start, RunNotFound(request->run_id()));
+    return reactor;
+  }
+
+  controller_->UpdateSchedule(
+      run, *request, [this, reactor, response, start](absl::StatusOr<v1::Decision> decision) {
+        if (decision.ok()) *response = *std::move(decision);
+        Finish(reactor, RpcMethod::kUpdateSchedule, start, decision.status());
+      });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* SchedulerService::ListDecisions(grpc::CallbackServerContext* context,
+                                                          const v1::ListDecisionsRequest* request,
+                                                          v1::ListDecisionsResponse* response) {
+  const absl::Time start = absl::Now();
+  auto* reactor = context->DefaultReactor();
+  Finish(reactor, RpcMethod::kListDecisions, start, DoListDecisions(*request, response));
+  return reactor;
+}
+
+absl::Status SchedulerService::DoListDecisions(const v1::ListDecisionsRequest& request,
+                                               v1::ListDecisionsResponse* response) {
+  RETURN_IF_ERROR(CheckRunId("run_id", request.run_id()));
+  const auto run = registry_->Find(request.run_id());
+  if (!run) return RunNotFound(request.run_id());
+  absl::MutexLock lock(&run->mu);
+  for (const auto& decision : run->decisions) *response->add_decisions() = decision;
   return absl::OkStatus();
 }
 

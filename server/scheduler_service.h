@@ -11,6 +11,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "lrsched/v1/service.grpc.pb.h"
+#include "server/policy_metrics.h"
+#include "server/run_controller.h"
 #include "server/run_registry.h"
 #include "server/server_metrics.h"
 #include "server/state_store.h"
@@ -20,9 +22,14 @@ namespace lrsched {
 
 class SchedulerService final : public v1::LrScheduler::CallbackService {
  public:
-  // `registry`, `writer` and `metrics` must outlive the service.
-  SchedulerService(RunRegistry* registry, StoreWriter* writer, ServerMetrics* metrics)
-      : registry_(registry), writer_(writer), metrics_(metrics) {}
+  // `registry`, `writer`, `metrics` and `controller` must outlive the service.
+  SchedulerService(RunRegistry* registry, StoreWriter* writer, ServerMetrics* metrics,
+                   PolicyMetrics* policy_metrics, RunController* controller)
+      : registry_(registry),
+        writer_(writer),
+        metrics_(metrics),
+        policy_metrics_(policy_metrics),
+        controller_(controller) {}
 
   // Puts runs loaded from the state file into the registry, with their series.
   absl::Status Restore(std::vector<StoredRun> runs);
@@ -48,13 +55,19 @@ class SchedulerService final : public v1::LrScheduler::CallbackService {
   grpc::ServerUnaryReactor* PreviewSchedule(grpc::CallbackServerContext* context,
                                             const v1::PreviewScheduleRequest* request,
                                             v1::PreviewScheduleResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateSchedule(grpc::CallbackServerContext* context,
+                                           const v1::UpdateScheduleRequest* request,
+                                           v1::Decision* response) override;
+  grpc::ServerUnaryReactor* ListDecisions(grpc::CallbackServerContext* context,
+                                          const v1::ListDecisionsRequest* request,
+                                          v1::ListDecisionsResponse* response) override;
 
  private:
   absl::Status DoCreateRun(v1::CreateRunRequest request, v1::Run* response);
   absl::Status DoGetRun(const v1::GetRunRequest& request, v1::Run* response);
   absl::Status DoListRuns(const v1::ListRunsRequest& request, v1::ListRunsResponse* response);
-  absl::Status DoGetLearningRate(const v1::GetLearningRateRequest& request,
-                                 v1::GetLearningRateResponse* response);
+  absl::Status DoListDecisions(const v1::ListDecisionsRequest& request,
+                               v1::ListDecisionsResponse* response);
   absl::Status DoPreviewSchedule(const v1::PreviewScheduleRequest& request,
                                  v1::PreviewScheduleResponse* response);
 
@@ -62,8 +75,8 @@ class SchedulerService final : public v1::LrScheduler::CallbackService {
   void Finish(grpc::ServerUnaryReactor* reactor, RpcMethod method, absl::Time start,
               const absl::Status& status);
 
-  // Shows the rate at `position` on the run's gauge when no higher position was asked for.
-  void UpdateLearningRateGauge(RunEntry& run, int64_t position, double learning_rate);
+  // Builds a run's entry, with its timeline and series, from its stored parts.
+  absl::StatusOr<std::shared_ptr<RunEntry>> MakeEntry(StoredRun stored);
 
   // Applies a committed report to the run's progress and series. Returns the report count.
   int64_t ApplyReport(RunEntry& run, const MetricReport& report);
@@ -71,6 +84,8 @@ class SchedulerService final : public v1::LrScheduler::CallbackService {
   RunRegistry* registry_;
   StoreWriter* writer_;
   ServerMetrics* metrics_;
+  PolicyMetrics* policy_metrics_;
+  RunController* controller_;
 
   // Serializes CreateRun so the existence check and the insert act as one step.
   absl::Mutex create_mu_;

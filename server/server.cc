@@ -11,6 +11,8 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server_builder.h"
 #include "prometheus/exposer.h"
+#include "server/policy_metrics.h"
+#include "server/run_controller.h"
 #include "server/run_registry.h"
 #include "server/scheduler_service.h"
 #include "server/server_metrics.h"
@@ -43,8 +45,11 @@ class ServerImpl final : public Server {
 
   std::unique_ptr<StateStore> store_;
   std::unique_ptr<StoreWriter> writer_;
-  ServerMetrics metrics_;
+  // Shared with the metrics endpoint, which holds it as a weak pointer.
+  std::shared_ptr<ServerMetrics> metrics_;
   RunRegistry registry_;
+  std::unique_ptr<PolicyMetrics> policy_metrics_;
+  std::unique_ptr<RunController> controller_;
   std::unique_ptr<SchedulerService> service_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   std::unique_ptr<grpc::Server> grpc_server_;
@@ -58,16 +63,27 @@ absl::Status ServerImpl::Init(const ServerOptions& options) {
   ASSIGN_OR_RETURN(auto stored_runs, store_->LoadRuns());
   const size_t run_count = stored_runs.size();
 
+  MetricsOptions metrics_options;
+  metrics_options.run_idle_timeout = options.metrics_run_idle_timeout;
+  metrics_options.max_exported_runs = options.metrics_max_runs;
+  metrics_ = std::make_shared<ServerMetrics>(std::move(metrics_options));
+
   writer_ = std::make_unique<StoreWriter>(store_.get());
-  service_ = std::make_unique<SchedulerService>(&registry_, writer_.get(), &metrics_);
+  policy_metrics_ = std::make_unique<PolicyMetrics>(*metrics_->registry());
+  controller_ = std::make_unique<RunController>(&registry_, writer_.get(), policy_metrics_.get());
+  service_ = std::make_unique<SchedulerService>(&registry_, writer_.get(), metrics_.get(),
+                                                policy_metrics_.get(), controller_.get());
   RETURN_IF_ERROR(service_->Restore(std::move(stored_runs)));
+  metrics_->FinishRestore();
 
   RETURN_IF_ERROR(StartMetricsEndpoint(options.metrics_address));
   RETURN_IF_ERROR(StartGrpc(options.listen_address));
   LOG(INFO) << "lrsched-server serving gRPC on " << WithPort(options.listen_address, grpc_port_)
             << ", metrics on http://" << WithPort(options.metrics_address, metrics_port_)
             << "/metrics, state file " << options.state_path << " with " << run_count
-            << " run(s)";
+            << " run(s); runs leave /metrics after "
+            << absl::FormatDuration(options.metrics_run_idle_timeout)
+            << " without a change, at most " << options.metrics_max_runs << " exported";
   return absl::OkStatus();
 }
 
@@ -79,7 +95,7 @@ absl::Status ServerImpl::StartMetricsEndpoint(const std::string& address) {
     return absl::UnavailableError(
         absl::StrCat("cannot serve metrics on ", address, ": ", error.what()));
   }
-  exposer_->RegisterCollectable(metrics_.registry());
+  exposer_->RegisterCollectable(metrics_);
   const auto ports = exposer_->GetListeningPorts();
   if (ports.empty()) {
     return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", address));
@@ -107,7 +123,9 @@ void ServerImpl::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
   shut_down_ = true;
 
-  // Calls in flight may still be waiting for the writer, so it stops after the gRPC server.
+  // Requests held for a boundary are answered first, so the gRPC server can drain; calls in
+  // flight may still be waiting for the writer, so it stops after the gRPC server.
+  if (controller_) controller_->Shutdown();
   if (grpc_server_) {
     grpc_server_->GetHealthCheckService()->SetServingStatus(false);
     grpc_server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));

@@ -3,6 +3,7 @@
 #ifndef LRSCHED_SERVER_SERVER_H_
 #define LRSCHED_SERVER_SERVER_H_
 
+#include <cstddef>
 #include <memory>
 #include <string>
 
@@ -18,6 +19,10 @@ struct ServerOptions {
   std::string metrics_address = "0.0.0.0:9464";
   // The SQLite state file, created when missing.
   std::string state_path = "lrsched-state.db";
+  // A run whose series did not change for this long leaves /metrics (see server_metrics.h).
+  absl::Duration metrics_run_idle_timeout = absl::Hours(6);
+  // Most runs whose series are on /metrics at once; 0 exports no per-run series.
+  size_t metrics_max_runs = 1000;
 };
 
 class Server {

@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS runs (
   run_id TEXT PRIMARY KEY,
   create_request BLOB NOT NULL,
   create_time_us INTEGER NOT NULL,
-  schedule_version INTEGER NOT NULL DEFAULT 1
+  policy_state BLOB
 );
 CREATE TABLE IF NOT EXISTS metric_reports (
   report_id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -29,6 +29,14 @@ CREATE TABLE IF NOT EXISTS metric_reports (
   report_time_us INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS metric_reports_by_run ON metric_reports (run_id, report_id);
+CREATE UNIQUE INDEX IF NOT EXISTS metric_reports_once
+  ON metric_reports (run_id, worker, step, epoch);
+CREATE TABLE IF NOT EXISTS decisions (
+  run_id TEXT NOT NULL,
+  sequence INTEGER NOT NULL,
+  decision BLOB NOT NULL,
+  PRIMARY KEY (run_id, sequence)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS run_metrics (
   run_id TEXT NOT NULL,
   name TEXT NOT NULL,
@@ -79,8 +87,8 @@ absl::StatusOr<std::unique_ptr<StateStore>> StateStore::Open(const std::string& 
   RETURN_IF_ERROR(store->Execute(kSchema));
 
   ASSIGN_OR_RETURN(store->insert_report_,
-                   store->Prepare("INSERT INTO metric_reports (run_id, worker, step, epoch, "
-                                  "metrics, report_time_us) VALUES (?, ?, ?, ?, ?, ?)"));
+                   store->Prepare("INSERT OR IGNORE INTO metric_reports (run_id, worker, step, "
+                                  "epoch, metrics, report_time_us) VALUES (?, ?, ?, ?, ?, ?)"));
   ASSIGN_OR_RETURN(store->upsert_latest_metric_,
                    store->Prepare("INSERT INTO run_metrics (run_id, name, value) "
                                   "VALUES (?, ?, ?) ON CONFLICT (run_id, name) "
@@ -141,7 +149,8 @@ absl::Status StateStore::InsertRun(const v1::CreateRunRequest& request,
 absl::Status StateStore::DeleteRun(const std::string& run_id) {
   for (const char* sql : {"DELETE FROM runs WHERE run_id = ?",
                           "DELETE FROM metric_reports WHERE run_id = ?",
-                          "DELETE FROM run_metrics WHERE run_id = ?"}) {
+                          "DELETE FROM run_metrics WHERE run_id = ?",
+                          "DELETE FROM decisions WHERE run_id = ?"}) {
     ASSIGN_OR_RETURN(sqlite3_stmt * raw, Prepare(sql));
     Statement statement(raw);
     sqlite3_bind_text(raw, 1, run_id.data(), static_cast<int>(run_id.size()), SQLITE_TRANSIENT);
@@ -150,7 +159,7 @@ absl::Status StateStore::DeleteRun(const std::string& run_id) {
   return absl::OkStatus();
 }
 
-absl::Status StateStore::InsertReport(const MetricReport& report) {
+absl::StatusOr<bool> StateStore::InsertReport(const MetricReport& report) {
   const std::string metrics_json = MetricsToJson(report.metrics);
   sqlite3_stmt* insert = insert_report_;
   sqlite3_reset(insert);
@@ -164,6 +173,7 @@ absl::Status StateStore::InsertReport(const MetricReport& report) {
                     SQLITE_STATIC);
   sqlite3_bind_int64(insert, 6, absl::ToUnixMicros(report.report_time));
   if (sqlite3_step(insert) != SQLITE_DONE) return Error("inserting a metric report");
+  if (sqlite3_changes(db_) == 0) return false;  // The worker already reported this position.
 
   sqlite3_stmt* upsert = upsert_latest_metric_;
   for (const auto& [name, value] : report.metrics) {
@@ -174,6 +184,30 @@ absl::Status StateStore::InsertReport(const MetricReport& report) {
     sqlite3_bind_double(upsert, 3, value);
     if (sqlite3_step(upsert) != SQLITE_DONE) return Error("updating a run's last metrics");
   }
+  return true;
+}
+
+absl::Status StateStore::InsertDecision(const std::string& run_id, const v1::Decision& decision) {
+  ASSIGN_OR_RETURN(sqlite3_stmt * raw,
+                   Prepare("INSERT INTO decisions (run_id, sequence, decision) VALUES (?, ?, ?)"));
+  Statement statement(raw);
+  const std::string bytes = decision.SerializeAsString();
+  sqlite3_bind_text(raw, 1, run_id.data(), static_cast<int>(run_id.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_int64(raw, 2, decision.sequence());
+  sqlite3_bind_blob(raw, 3, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  if (sqlite3_step(raw) != SQLITE_DONE) return Error("inserting a decision");
+  return absl::OkStatus();
+}
+
+absl::Status StateStore::SavePolicyState(const std::string& run_id,
+                                         const v1::PolicyState& state) {
+  ASSIGN_OR_RETURN(sqlite3_stmt * raw,
+                   Prepare("UPDATE runs SET policy_state = ? WHERE run_id = ?"));
+  Statement statement(raw);
+  const std::string bytes = state.SerializeAsString();
+  sqlite3_bind_blob(raw, 1, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(raw, 2, run_id.data(), static_cast<int>(run_id.size()), SQLITE_TRANSIENT);
+  if (sqlite3_step(raw) != SQLITE_DONE) return Error("saving a policy state");
   return absl::OkStatus();
 }
 
@@ -181,52 +215,130 @@ absl::StatusOr<std::vector<StoredRun>> StateStore::LoadRuns() {
   std::map<std::string, StoredRun> runs;
 
   ASSIGN_OR_RETURN(sqlite3_stmt * raw_runs,
-                   Prepare("SELECT run_id, create_request, create_time_us, schedule_version "
+                   Prepare("SELECT run_id, create_request, create_time_us, policy_state "
                            "FROM runs"));
   Statement run_rows(raw_runs);
   int result;
   while ((result = sqlite3_step(raw_runs)) == SQLITE_ROW) {
     const std::string run_id(reinterpret_cast<const char*>(sqlite3_column_text(raw_runs, 0)));
     StoredRun& run = runs[run_id];
-    const void* blob = sqlite3_column_blob(raw_runs, 1);
-    if (!run.request.ParseFromArray(blob, sqlite3_column_bytes(raw_runs, 1))) {
+    if (!run.request.ParseFromArray(sqlite3_column_blob(raw_runs, 1),
+                                    sqlite3_column_bytes(raw_runs, 1))) {
       return absl::DataLossError(
           absl::StrCat("state file ", path_, ": run ", run_id, " has an unreadable request"));
     }
     run.create_time = absl::FromUnixMicros(sqlite3_column_int64(raw_runs, 2));
-    run.schedule_version = sqlite3_column_int64(raw_runs, 3);
+    if (sqlite3_column_type(raw_runs, 3) != SQLITE_NULL) {
+      run.policy_state.emplace();
+      if (!run.policy_state->ParseFromArray(sqlite3_column_blob(raw_runs, 3),
+                                            sqlite3_column_bytes(raw_runs, 3))) {
+        return absl::DataLossError(absl::StrCat("state file ", path_, ": run ", run_id,
+                                                " has an unreadable policy state"));
+      }
+    }
   }
   if (result != SQLITE_DONE) return Error("reading runs");
 
-  ASSIGN_OR_RETURN(sqlite3_stmt * raw_totals,
-                   Prepare("SELECT run_id, MAX(step), MAX(epoch), COUNT(*) "
-                           "FROM metric_reports GROUP BY run_id"));
-  Statement total_rows(raw_totals);
-  while ((result = sqlite3_step(raw_totals)) == SQLITE_ROW) {
-    const auto it = runs.find(reinterpret_cast<const char*>(sqlite3_column_text(raw_totals, 0)));
-    if (it == runs.end()) continue;
-    it->second.last_step = sqlite3_column_int64(raw_totals, 1);
-    it->second.last_epoch = sqlite3_column_int64(raw_totals, 2);
-    it->second.report_count = sqlite3_column_int64(raw_totals, 3);
+  RETURN_IF_ERROR(LoadTotals(runs));
+  RETURN_IF_ERROR(LoadLastMetrics(runs));
+  RETURN_IF_ERROR(LoadDecisions(runs));
+  for (auto& [run_id, run] : runs) {
+    if (run.request.has_policy()) RETURN_IF_ERROR(LoadUndecidedReports(run));
   }
-  if (result != SQLITE_DONE) return Error("reading report totals");
-
-  ASSIGN_OR_RETURN(sqlite3_stmt * raw_metrics,
-                   Prepare("SELECT run_id, name, value FROM run_metrics"));
-  Statement metric_rows(raw_metrics);
-  while ((result = sqlite3_step(raw_metrics)) == SQLITE_ROW) {
-    const auto it =
-        runs.find(reinterpret_cast<const char*>(sqlite3_column_text(raw_metrics, 0)));
-    if (it == runs.end()) continue;
-    const std::string name(reinterpret_cast<const char*>(sqlite3_column_text(raw_metrics, 1)));
-    it->second.last_metrics[name] = sqlite3_column_double(raw_metrics, 2);
-  }
-  if (result != SQLITE_DONE) return Error("reading last metrics");
 
   std::vector<StoredRun> loaded;
   loaded.reserve(runs.size());
   for (auto& [run_id, run] : runs) loaded.push_back(std::move(run));
   return loaded;
+}
+
+absl::Status StateStore::LoadTotals(std::map<std::string, StoredRun>& runs) {
+  ASSIGN_OR_RETURN(sqlite3_stmt * raw,
+                   Prepare("SELECT run_id, MAX(step), MAX(epoch), COUNT(*) "
+                           "FROM metric_reports GROUP BY run_id"));
+  Statement rows(raw);
+  int result;
+  while ((result = sqlite3_step(raw)) == SQLITE_ROW) {
+    const auto it = runs.find(reinterpret_cast<const char*>(sqlite3_column_text(raw, 0)));
+    if (it == runs.end()) continue;
+    it->second.last_step = sqlite3_column_int64(raw, 1);
+    it->second.last_epoch = sqlite3_column_int64(raw, 2);
+    it->second.report_count = sqlite3_column_int64(raw, 3);
+  }
+  if (result != SQLITE_DONE) return Error("reading report totals");
+  return absl::OkStatus();
+}
+
+absl::Status StateStore::LoadLastMetrics(std::map<std::string, StoredRun>& runs) {
+  ASSIGN_OR_RETURN(sqlite3_stmt * raw, Prepare("SELECT run_id, name, value FROM run_metrics"));
+  Statement rows(raw);
+  int result;
+  while ((result = sqlite3_step(raw)) == SQLITE_ROW) {
+    const auto it = runs.find(reinterpret_cast<const char*>(sqlite3_column_text(raw, 0)));
+    if (it == runs.end()) continue;
+    const std::string name(reinterpret_cast<const char*>(sqlite3_column_text(raw, 1)));
+    it->second.last_metrics[name] = sqlite3_column_double(raw, 2);
+  }
+  if (result != SQLITE_DONE) return Error("reading last metrics");
+  return absl::OkStatus();
+}
+
+absl::Status StateStore::LoadDecisions(std::map<std::string, StoredRun>& runs) {
+  ASSIGN_OR_RETURN(sqlite3_stmt * raw,
+                   Prepare("SELECT run_id, decision FROM decisions ORDER BY run_id, sequence"));
+  Statement rows(raw);
+  int result;
+  while ((result = sqlite3_step(raw)) == SQLITE_ROW) {
+    const std::string run_id(reinterpret_cast<const char*>(sqlite3_column_text(raw, 0)));
+    const auto it = runs.find(run_id);
+    if (it == runs.end()) continue;
+    v1::Decision& decision = it->second.decisions.emplace_back();
+    if (!decision.ParseFromArray(sqlite3_column_blob(raw, 1), sqlite3_column_bytes(raw, 1))) {
+      return absl::DataLossError(
+          absl::StrCat("state file ", path_, ": run ", run_id, " has an unreadable decision"));
+    }
+  }
+  if (result != SQLITE_DONE) return Error("reading decisions");
+  return absl::OkStatus();
+}
+
+absl::Status StateStore::LoadUndecidedReports(StoredRun& run) {
+  // Which reports belong to an undecided boundary depends on the boundary kind, so the
+  // caller filters; this reads every report after the decided boundary's epoch or step.
+  const v1::PolicySpec& policy = run.request.policy();
+  const int64_t decided_through = run.policy_state ? run.policy_state->decided_through() : -1;
+  const bool by_steps = policy.boundary() == v1::PolicySpec::EVERY_N_STEPS;
+  const int64_t first = by_steps ? (decided_through + 1) * policy.every_n_steps()
+                                 : decided_through + 1;
+
+  ASSIGN_OR_RETURN(
+      sqlite3_stmt * raw,
+      Prepare(by_steps ? "SELECT r.worker, r.step, r.epoch, j.key, j.value "
+                         "FROM metric_reports r, json_each(r.metrics) j "
+                         "WHERE r.run_id = ? AND r.step >= ? ORDER BY r.report_id"
+                       : "SELECT r.worker, r.step, r.epoch, j.key, j.value "
+                         "FROM metric_reports r, json_each(r.metrics) j "
+                         "WHERE r.run_id = ? AND r.epoch >= ? ORDER BY r.report_id"));
+  Statement rows(raw);
+  const std::string& run_id = run.request.run_id();
+  sqlite3_bind_text(raw, 1, run_id.data(), static_cast<int>(run_id.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_int64(raw, 2, first);
+
+  int result;
+  while ((result = sqlite3_step(raw)) == SQLITE_ROW) {
+    const std::string worker(reinterpret_cast<const char*>(sqlite3_column_text(raw, 0)));
+    const int64_t step = sqlite3_column_int64(raw, 1);
+    const int64_t epoch = sqlite3_column_int64(raw, 2);
+    std::vector<MetricReport>& reports = run.undecided_reports;
+    if (reports.empty() || reports.back().worker != worker || reports.back().step != step ||
+        reports.back().epoch != epoch) {
+      reports.push_back(MetricReport{run_id, worker, step, epoch, {}, absl::Now()});
+    }
+    const std::string name(reinterpret_cast<const char*>(sqlite3_column_text(raw, 3)));
+    reports.back().metrics[name] = sqlite3_column_double(raw, 4);
+  }
+  if (result != SQLITE_DONE) return Error("reading undecided reports");
+  return absl::OkStatus();
 }
 
 }  // namespace lrsched

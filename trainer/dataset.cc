@@ -36,4 +36,29 @@ absl::Status ValidateDataset(const Dataset& dataset, int64_t input_size,
   return absl::OkStatus();
 }
 
+absl::StatusOr<Dataset> ShardDataset(const Dataset& dataset, int shard_index,
+                                     int shard_count) {
+  if (shard_count < 1 || shard_index < 0 || shard_index >= shard_count) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "shard index must be in [0, ", shard_count, "), got ", shard_index));
+  }
+  const int64_t size =
+      (dataset.size() - shard_index + shard_count - 1) / shard_count;
+  if (size < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "shard ", shard_index, " of ", shard_count, " of ", dataset.size(),
+        " examples is empty"));
+  }
+
+  Dataset shard;
+  shard.inputs.resize(dataset.inputs.rows(), size);
+  shard.labels.reserve(size);
+  for (int64_t i = 0; i < size; ++i) {
+    const int64_t source = shard_index + i * shard_count;
+    shard.inputs.col(i) = dataset.inputs.col(source);
+    shard.labels.push_back(dataset.labels[source]);
+  }
+  return shard;
+}
+
 }  // namespace lrsched::trainer

@@ -10,6 +10,7 @@
 #include <Eigen/Core>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace lrsched::trainer {
 
@@ -30,6 +31,13 @@ struct Dataset {
 // InvalidArgument naming the first mismatch.
 absl::Status ValidateDataset(const Dataset& dataset, int64_t input_size,
                              int num_classes);
+
+// Returns the examples whose index i satisfies i % shard_count == shard_index,
+// in their order: the part of the training set one of `shard_count` workers
+// trains on. InvalidArgument unless 0 <= shard_index < shard_count and the
+// shard has at least one example.
+absl::StatusOr<Dataset> ShardDataset(const Dataset& dataset, int shard_index,
+                                     int shard_count);
 
 }  // namespace lrsched::trainer
 

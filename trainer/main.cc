@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -26,7 +27,11 @@ ABSL_FLAG(std::string, spec, "", "JSON schedule spec: create the run from it (or
                                  "it exists with the same spec)");
 ABSL_FLAG(std::string, run, "", "run id; with --spec the default is fashion-mnist-<time>, "
                                 "without --spec it names an existing run to join");
-ABSL_FLAG(std::string, worker, "worker-0", "this worker's name, sent with every request");
+ABSL_FLAG(std::string, policy, "", "JSON policy spec of the run created from --spec (optional)");
+ABSL_FLAG(int, workers, 1, "number of worker processes of the run; each trains one shard");
+ABSL_FLAG(int, worker_index, 0, "this worker's shard, in [0, --workers)");
+ABSL_FLAG(std::string, worker, "", "this worker's name, sent with every request; "
+                                   "worker-<worker_index> when empty");
 ABSL_FLAG(int, epochs, 10, "number of epochs to train");
 ABSL_FLAG(bool, per_step, false, "ask the server for the rate before every step, not every epoch");
 ABSL_FLAG(std::string, data_dir, lrsched::trainer::kFashionMnistDirectory,
@@ -38,6 +43,8 @@ ABSL_FLAG(std::string, hidden, "256,128", "comma-separated hidden layer sizes");
 ABSL_FLAG(int, threads, 2, "threads for the matrix products");
 ABSL_FLAG(uint64_t, seed, 1, "seed of the weight initialization; shuffling uses seed + 1");
 ABSL_FLAG(double, timeout, 30, "seconds to keep retrying a server that does not answer");
+ABSL_FLAG(double, wait, 300, "seconds one rate request may wait while other workers finish "
+                             "their epoch and the run's policy decides");
 
 namespace lrsched::trainer {
 namespace {
@@ -81,10 +88,19 @@ absl::Status CheckFlags() {
     return absl::InvalidArgumentError(absl::StrCat(
         "--train_limit must be 0 (all) or positive, got ", absl::GetFlag(FLAGS_train_limit)));
   }
-  const double timeout = absl::GetFlag(FLAGS_timeout);
-  if (!(timeout > 0 && timeout <= 3600)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--timeout must be in (0, 3600] seconds, got ", timeout));
+  for (const auto& [name, seconds] : {std::pair<const char*, double>{"--timeout",
+                                                                      absl::GetFlag(FLAGS_timeout)},
+                                      {"--wait", absl::GetFlag(FLAGS_wait)}}) {
+    if (!(seconds > 0 && seconds <= 3600)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, " must be in (0, 3600] seconds, got ", seconds));
+    }
+  }
+  const int workers = absl::GetFlag(FLAGS_workers);
+  const int worker_index = absl::GetFlag(FLAGS_worker_index);
+  if (workers < 1 || worker_index < 0 || worker_index >= workers) {
+    return absl::InvalidArgumentError(absl::StrCat("--worker_index must be in [0, --workers = ",
+                                                   workers, "), got ", worker_index));
   }
   if (absl::GetFlag(FLAGS_spec).empty() && absl::GetFlag(FLAGS_run).empty()) {
     return absl::InvalidArgumentError(
@@ -97,9 +113,11 @@ absl::StatusOr<Data> LoadData() {
   const std::string dir = absl::GetFlag(FLAGS_data_dir);
   const int64_t limit = absl::GetFlag(FLAGS_train_limit);
   Data data;
-  ASSIGN_OR_RETURN(data.train,
+  ASSIGN_OR_RETURN(const Dataset train,
                    LoadFashionMnist(dir, FashionMnistSplit::kTrain,
                                     limit > 0 ? std::optional<int64_t>(limit) : std::nullopt));
+  ASSIGN_OR_RETURN(data.train, ShardDataset(train, absl::GetFlag(FLAGS_worker_index),
+                                            absl::GetFlag(FLAGS_workers)));
   ASSIGN_OR_RETURN(data.test, LoadFashionMnist(dir, FashionMnistSplit::kTest));
   return data;
 }
@@ -107,10 +125,12 @@ absl::StatusOr<Data> LoadData() {
 absl::StatusOr<RemoteRun> OpenRun() {
   ClientOptions options;
   options.retry_budget = absl::Seconds(absl::GetFlag(FLAGS_timeout));
+  options.call_timeout = absl::Seconds(absl::GetFlag(FLAGS_wait));
   ASSIGN_OR_RETURN(std::shared_ptr<Client> client,
                    Client::Connect(absl::GetFlag(FLAGS_server), options));
 
-  const std::string worker = absl::GetFlag(FLAGS_worker);
+  std::string worker = absl::GetFlag(FLAGS_worker);
+  if (worker.empty()) worker = absl::StrCat("worker-", absl::GetFlag(FLAGS_worker_index));
   std::string run_id = absl::GetFlag(FLAGS_run);
   if (absl::GetFlag(FLAGS_spec).empty()) return RemoteRun::Join(client, run_id, worker);
 
@@ -118,7 +138,9 @@ absl::StatusOr<RemoteRun> OpenRun() {
     run_id = absl::StrCat("fashion-mnist-", absl::FormatTime("%Y%m%d-%H%M%S", absl::Now(),
                                                              absl::UTCTimeZone()));
   }
-  return RemoteRun::Create(client, run_id, absl::GetFlag(FLAGS_spec), worker);
+  const RemoteRun::RunFiles files{absl::GetFlag(FLAGS_spec), absl::GetFlag(FLAGS_policy),
+                                  absl::GetFlag(FLAGS_workers)};
+  return RemoteRun::Create(client, run_id, files, worker);
 }
 
 // Trains one epoch with the rate of its first step, or with a rate per step.
@@ -156,9 +178,10 @@ absl::Status Train() {
   ASSIGN_OR_RETURN(RemoteRun run, OpenRun());
 
   const int epochs = absl::GetFlag(FLAGS_epochs);
-  std::printf("lrsched-trainer: run %s on %s, %lld training and %lld test images, %d epochs, "
-              "rate asked every %s\n",
+  std::printf("lrsched-trainer: run %s on %s, worker %d of %d, %lld training and %lld test "
+              "images, %d epochs, rate asked every %s\n",
               run.run_id().c_str(), absl::GetFlag(FLAGS_server).c_str(),
+              absl::GetFlag(FLAGS_worker_index) + 1, absl::GetFlag(FLAGS_workers),
               static_cast<long long>(data.train.size()), static_cast<long long>(data.test.size()),
               epochs, absl::GetFlag(FLAGS_per_step) ? "step" : "epoch");
 

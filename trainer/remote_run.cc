@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "core/policy/policy_json.h"
 #include "core/spec_json.h"
 #include "core/status_macros.h"
 
@@ -12,7 +13,7 @@ namespace {
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream stream(path);
-  if (!stream) return absl::NotFoundError(absl::StrCat("cannot read spec file ", path));
+  if (!stream) return absl::NotFoundError(absl::StrCat("cannot read ", path));
   std::ostringstream contents;
   contents << stream.rdbuf();
   return contents.str();
@@ -27,18 +28,28 @@ absl::Status AtServer(const absl::Status& status, const Client& client) {
 }  // namespace
 
 absl::StatusOr<RemoteRun> RemoteRun::Create(std::shared_ptr<Client> client,
-                                            const std::string& run_id,
-                                            const std::string& spec_path,
+                                            const std::string& run_id, const RunFiles& files,
                                             const std::string& worker) {
-  ASSIGN_OR_RETURN(const std::string json, ReadFile(spec_path));
-  auto spec = ParseSpecJson(json);
+  ASSIGN_OR_RETURN(const std::string spec_json, ReadFile(files.spec_path));
+  auto spec = ParseSpecJson(spec_json);
   if (!spec.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(spec_path, ": ", spec.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(files.spec_path, ": ", spec.status().message()));
   }
 
   v1::CreateRunRequest request;
   request.set_run_id(run_id);
+  request.set_num_workers(files.num_workers);
   *request.mutable_spec() = *std::move(spec);
+  if (!files.policy_path.empty()) {
+    ASSIGN_OR_RETURN(const std::string policy_json, ReadFile(files.policy_path));
+    auto policy = ParsePolicyJson(policy_json);
+    if (!policy.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(files.policy_path, ": ", policy.status().message()));
+    }
+    *request.mutable_policy() = *std::move(policy);
+  }
   auto run = client->CreateRun(request);
   if (!run.ok()) return AtServer(run.status(), *client);
   return RemoteRun(std::move(client), *std::move(run), worker);

@@ -15,11 +15,18 @@ namespace lrsched::trainer {
 
 class RemoteRun {
  public:
-  // Creates the run `run_id` from the spec in the JSON file `spec_path`, or joins it when it
-  // already exists with the same spec. Errors name the file or the server address.
+  // What a new run is made of: JSON files of its spec and, optionally, its policy.
+  struct RunFiles {
+    std::string spec_path;
+    std::string policy_path;  // Empty for a run without a policy.
+    int num_workers = 1;
+  };
+
+  // Creates the run `run_id`, or joins it when it already exists with the same spec, policy
+  // and worker count. Errors name the file or the server address.
   static absl::StatusOr<RemoteRun> Create(std::shared_ptr<Client> client,
-                                          const std::string& run_id,
-                                          const std::string& spec_path, const std::string& worker);
+                                          const std::string& run_id, const RunFiles& files,
+                                          const std::string& worker);
 
   // Joins an existing run. NOT_FOUND when the server has no such run.
   static absl::StatusOr<RemoteRun> Join(std::shared_ptr<Client> client, const std::string& run_id,

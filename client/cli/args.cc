@@ -31,7 +31,9 @@ constexpr FlagInfo kFlags[] = {
     {"id", true, false},     {"spec", true, false},      {"workers", true, false},
     {"label", true, true},   {"page_size", true, false}, {"step", true, false},
     {"epoch", true, false},  {"worker", true, false},    {"metric", true, true},
-    {"steps", true, false},  {"json", false, false},
+    {"steps", true, false},  {"json", false, false},     {"policy", true, false},
+    {"from", true, false},   {"scale", true, false},     {"set", true, false},
+    {"finish", false, false}, {"reason", true, false},   {"operator", true, false},
 };
 
 constexpr absl::string_view kGlobalFlags[] = {"server", "timeout", "help"};

@@ -31,7 +31,7 @@ inline constexpr double kDefaultTimeoutSeconds = 30;
 
 // The arguments of one invocation, split by kind. Flags are stored by name without the
 // leading "--", with their values in the order given. A flag that takes no value (--help,
-// --json) has one empty value per occurrence.
+// --json, --finish) has one empty value per occurrence.
 struct ParsedArgs {
   std::vector<std::string> positionals;
   std::map<std::string, std::vector<std::string>> flags;
@@ -49,7 +49,7 @@ struct ParsedArgs {
 // Splits `args` (without the program name) into positionals and flags. Accepts `--name value`,
 // `--name=value` and `-h` for --help; everything after a bare `--` is positional. Returns
 // INVALID_ARGUMENT for an unknown flag, a flag missing its value, and a value given to
-// --help or --json.
+// --help, --json or --finish.
 absl::StatusOr<ParsedArgs> ParseArgs(const std::vector<std::string>& args);
 
 // Checks that every flag in `args` is one of the global flags or `allowed`, and that flags

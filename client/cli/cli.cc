@@ -18,12 +18,14 @@ struct CommandEntry {
 };
 
 constexpr CommandEntry kCommandTable[] = {
-    {"runs create", RunCreateRun}, {"runs get", RunGetRun}, {"runs list", RunListRuns},
-    {"runs delete", RunDeleteRun}, {"lr", RunLearningRate}, {"report", RunReport},
-    {"preview", RunPreview},       {"health", RunHealth},
+    {"runs create", RunCreateRun},      {"runs get", RunGetRun},
+    {"runs list", RunListRuns},         {"runs delete", RunDeleteRun},
+    {"runs update", RunUpdateSchedule}, {"runs history", RunHistory},
+    {"lr", RunLearningRate},            {"report", RunReport},
+    {"preview", RunPreview},            {"health", RunHealth},
 };
 
-constexpr absl::string_view kRunsSubcommands = "create, get, list or delete";
+constexpr absl::string_view kRunsSubcommands = "create, get, list, delete, update or history";
 
 // Returns the command that `positionals` name: one word, or two for the `runs` group.
 absl::StatusOr<std::string> FindCommandName(const std::vector<std::string>& positionals) {

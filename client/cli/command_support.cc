@@ -1,4 +1,4 @@
-// Shared steps of the `lrsched` commands: spec input, connection and error reports.
+// Shared steps of the `lrsched` commands: spec and policy input, connection and error reports.
 #include "client/cli/command_support.h"
 
 #include <cerrno>
@@ -11,14 +11,17 @@
 #include "absl/strings/str_cat.h"
 #include "client/cli/output.h"
 #include "client/cli/usage.h"
+#include "core/policy/policy_json.h"
 #include "core/spec_json.h"
 
 namespace lrsched::cli {
 namespace {
 
-std::string DescribeSource(absl::string_view path) {
-  if (path == "-") return "spec from standard input";
-  return absl::StrCat("spec file \"", absl::CHexEscape(path), "\"");
+// Names the input in messages: "spec file \"s.json\"", "policy from standard input".
+// `kind` is "spec" or "policy".
+std::string DescribeSource(absl::string_view kind, absl::string_view path) {
+  if (path == "-") return absl::StrCat(kind, " from standard input");
+  return absl::StrCat(kind, " file \"", absl::CHexEscape(path), "\"");
 }
 
 // Reads all of `stream`, failing once the text read exceeds kMaxSpecBytes.
@@ -39,21 +42,25 @@ absl::StatusOr<std::string> ReadAtMostMaxSpecBytes(std::istream& stream, absl::s
   return contents;
 }
 
+// Reads the whole file at `path`, or `stdin` when `path` is "-". `source` names the input in
+// messages.
+absl::StatusOr<std::string> ReadInput(absl::string_view path, absl::string_view source,
+                                      std::istream& stdin) {
+  if (path == "-") return ReadAtMostMaxSpecBytes(stdin, source);
+
+  std::ifstream file{std::string(path), std::ios::binary};
+  if (!file.is_open()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot open ", source, ": ", std::strerror(errno)));
+  }
+  return ReadAtMostMaxSpecBytes(file, source);
+}
+
 }  // namespace
 
 absl::StatusOr<v1::ScheduleSpec> ReadSpec(absl::string_view path, std::istream& stdin) {
-  const std::string source = DescribeSource(path);
-  absl::StatusOr<std::string> json;
-  if (path == "-") {
-    json = ReadAtMostMaxSpecBytes(stdin, source);
-  } else {
-    std::ifstream file{std::string(path), std::ios::binary};
-    if (!file.is_open()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("cannot open ", source, ": ", std::strerror(errno)));
-    }
-    json = ReadAtMostMaxSpecBytes(file, source);
-  }
+  const std::string source = DescribeSource("spec", path);
+  absl::StatusOr<std::string> json = ReadInput(path, source, stdin);
   if (!json.ok()) return json.status();
 
   absl::StatusOr<v1::ScheduleSpec> spec = ParseSpecJson(*json);
@@ -61,6 +68,18 @@ absl::StatusOr<v1::ScheduleSpec> ReadSpec(absl::string_view path, std::istream& 
     return absl::InvalidArgumentError(absl::StrCat(source, ": ", spec.status().message()));
   }
   return spec;
+}
+
+absl::StatusOr<v1::PolicySpec> ReadPolicy(absl::string_view path, std::istream& stdin) {
+  const std::string source = DescribeSource("policy", path);
+  absl::StatusOr<std::string> json = ReadInput(path, source, stdin);
+  if (!json.ok()) return json.status();
+
+  absl::StatusOr<v1::PolicySpec> policy = ParsePolicyJson(*json);
+  if (!policy.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(source, ": ", policy.status().message()));
+  }
+  return policy;
 }
 
 absl::StatusOr<std::unique_ptr<Client>> ConnectToServer(const GlobalOptions& global) {

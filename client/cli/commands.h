@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "client/cli/args.h"
+#include "lrsched/v1/service.pb.h"
 
 namespace lrsched::cli {
 
@@ -18,7 +19,7 @@ namespace lrsched::cli {
 inline constexpr int kExitSuccess = 0;
 // The server returned an error, or could not be reached within the retry budget.
 inline constexpr int kExitServerError = 1;
-// The command line is invalid, or a spec file cannot be read or parsed.
+// The command line is invalid, or a spec or policy file cannot be read or parsed.
 inline constexpr int kExitUsageError = 2;
 
 // The streams of one invocation, replaced by string streams in tests.
@@ -32,12 +33,15 @@ struct Io {
 using CommandFunction = int (*)(const ParsedArgs& args, const GlobalOptions& global, Io& io);
 
 // lrsched runs create --id RUN_ID --spec FILE|- [--workers N] [--label KEY=VALUE]...
+//     [--policy FILE|-]
 struct CreateRunArgs {
   std::string run_id;
   std::string spec_path;
   // 0 leaves the choice to the server, which uses 1.
   int32_t num_workers = 0;
   std::map<std::string, std::string> labels;
+  // Path of the PolicySpec JSON, "-" for standard input, or empty for a run without a policy.
+  std::string policy_path;
 };
 absl::StatusOr<CreateRunArgs> ParseCreateRunArgs(const ParsedArgs& args);
 int RunCreateRun(const ParsedArgs& args, const GlobalOptions& global, Io& io);
@@ -47,6 +51,26 @@ int RunCreateRun(const ParsedArgs& args, const GlobalOptions& global, Io& io);
 absl::StatusOr<std::string> ParseRunIdArgs(const ParsedArgs& args, absl::string_view command);
 int RunGetRun(const ParsedArgs& args, const GlobalOptions& global, Io& io);
 int RunDeleteRun(const ParsedArgs& args, const GlobalOptions& global, Io& io);
+
+// lrsched runs update RUN_ID --from POSITION (--scale F | --set RATE | --spec FILE|- | --finish)
+//     --reason TEXT [--operator NAME]
+struct UpdateScheduleArgs {
+  // The request to send, complete except for the switch_schedule action of --spec, which
+  // RunUpdateSchedule reads from spec_path after parsing.
+  v1::UpdateScheduleRequest request;
+  // The --spec path; empty for the other actions.
+  std::string spec_path;
+};
+absl::StatusOr<UpdateScheduleArgs> ParseUpdateScheduleArgs(const ParsedArgs& args);
+int RunUpdateSchedule(const ParsedArgs& args, const GlobalOptions& global, Io& io);
+
+// lrsched runs history RUN_ID [--json]
+struct HistoryArgs {
+  std::string run_id;
+  bool json = false;
+};
+absl::StatusOr<HistoryArgs> ParseHistoryArgs(const ParsedArgs& args);
+int RunHistory(const ParsedArgs& args, const GlobalOptions& global, Io& io);
 
 // lrsched runs list [--page_size N]; a page size of 0 leaves it to the server.
 absl::StatusOr<int32_t> ParseListRunsArgs(const ParsedArgs& args);

@@ -1,11 +1,17 @@
 // Formatting of `lrsched` results for standard output and of errors for standard error.
 #include "client/cli/output.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace lrsched::cli {
@@ -25,6 +31,78 @@ std::string MessageToJson(const google::protobuf::Message& message) {
   return json;
 }
 
+// Returns the JSON objects as one JSON array, "[]" when empty. Each object's JSON ends with a
+// newline. Inside the array its lines are indented by one more space, the indentation step of
+// protobuf's JSON printer.
+std::string JsonArray(std::vector<std::string> objects) {
+  if (objects.empty()) return "[]\n";
+
+  std::string json = "[\n";
+  for (size_t i = 0; i < objects.size(); ++i) {
+    std::string& object = objects[i];
+    if (!object.empty() && object.back() == '\n') object.pop_back();
+    absl::StrAppend(&json, " ", absl::StrReplaceAll(object, {{"\n", "\n "}}),
+                    i + 1 < objects.size() ? ",\n" : "\n");
+  }
+  absl::StrAppend(&json, "]\n");
+  return json;
+}
+
+// Returns `text` with control characters escaped (\n, \t, \x1b, ...) and every other byte,
+// UTF-8 included, unchanged.
+std::string EscapeControlCharacters(absl::string_view text) {
+  std::string escaped;
+  escaped.reserve(text.size());
+  for (const char c : text) {
+    if (absl::ascii_iscntrl(c)) {
+      absl::StrAppend(&escaped, absl::CHexEscape(absl::string_view(&c, 1)));
+    } else {
+      escaped.push_back(c);
+    }
+  }
+  return escaped;
+}
+
+// Returns the name of the schedule family that `spec` sets, such as "step_lr", or "none".
+std::string ScheduleFamilyName(const v1::ScheduleSpec& spec) {
+  const v1::Schedule& schedule = spec.schedule();
+  const google::protobuf::OneofDescriptor* family =
+      schedule.GetDescriptor()->FindOneofByName("family");
+  const google::protobuf::FieldDescriptor* field =
+      family == nullptr ? nullptr : schedule.GetReflection()->GetOneofFieldDescriptor(schedule, family);
+  return field == nullptr ? "none" : field->name();
+}
+
+// Formats a timestamp in UTC to the second, as "2026-12-04T21:01:21Z".
+std::string FormatTimestamp(const google::protobuf::Timestamp& time) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(time.seconds()),
+                          absl::UTCTimeZone());
+}
+
+// Returns the rows as lines of left-aligned columns separated by two spaces. The last column
+// is not padded, so that no line ends in spaces.
+std::string FormatTable(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (size_t column = 0; column < row.size(); ++column) {
+      widths[column] = std::max(widths[column], row[column].size());
+    }
+  }
+
+  std::string table;
+  for (const auto& row : rows) {
+    for (size_t column = 0; column < row.size(); ++column) {
+      absl::StrAppend(&table, row[column]);
+      if (column + 1 < row.size()) {
+        table.append(widths[column] - row[column].size() + 2, ' ');
+      }
+    }
+    table.push_back('\n');
+  }
+  return table;
+}
+
 }  // namespace
 
 std::string FormatDouble(double value) {
@@ -41,19 +119,51 @@ std::string FormatDouble(double value) {
 std::string RunToJson(const v1::Run& run) { return MessageToJson(run); }
 
 std::string RunsToJson(const std::vector<v1::Run>& runs) {
-  if (runs.empty()) return "[]\n";
+  std::vector<std::string> objects;
+  for (const v1::Run& run : runs) objects.push_back(RunToJson(run));
+  return JsonArray(std::move(objects));
+}
 
-  // Each run's JSON ends with a newline. Inside the array its lines are indented by one more
-  // space, the indentation step of protobuf's JSON printer.
-  std::string json = "[\n";
-  for (size_t i = 0; i < runs.size(); ++i) {
-    std::string run_json = RunToJson(runs[i]);
-    if (!run_json.empty() && run_json.back() == '\n') run_json.pop_back();
-    absl::StrAppend(&json, " ", absl::StrReplaceAll(run_json, {{"\n", "\n "}}),
-                    i + 1 < runs.size() ? ",\n" : "\n");
+std::string DecisionToJson(const v1::Decision& decision) { return MessageToJson(decision); }
+
+std::string DecisionsToJson(const std::vector<v1::Decision>& decisions) {
+  std::vector<std::string> objects;
+  for (const v1::Decision& decision : decisions) objects.push_back(DecisionToJson(decision));
+  return JsonArray(std::move(objects));
+}
+
+std::string DescribeAction(const v1::Decision& decision) {
+  switch (decision.action_case()) {
+    case v1::Decision::kScale:
+      return absl::StrCat("scale ", FormatDouble(decision.scale()));
+    case v1::Decision::kSet:
+      return absl::StrCat("set ", FormatDouble(decision.set()));
+    case v1::Decision::kSwitchSchedule:
+      return absl::StrCat("switch to ", ScheduleFamilyName(decision.switch_schedule()));
+    case v1::Decision::kFinish:
+      return "finish";
+    case v1::Decision::ACTION_NOT_SET:
+      break;
   }
-  absl::StrAppend(&json, "]\n");
-  return json;
+  return "none";
+}
+
+std::string DecisionsToTable(const std::vector<v1::Decision>& decisions) {
+  if (decisions.empty()) return "no decisions\n";
+
+  std::vector<std::vector<std::string>> rows = {
+      {"SEQ", "FROM", "ACTION", "RATE", "ACTOR", "TIME", "REASON"}};
+  for (const v1::Decision& decision : decisions) {
+    // A finished run has no rate from the decision's position on; the stored 0 is no rate.
+    const std::string rate = decision.action_case() == v1::Decision::kFinish
+                                 ? "-"
+                                 : FormatDouble(decision.learning_rate());
+    rows.push_back({absl::StrCat(decision.sequence()),
+                    absl::StrCat(decision.effective_position()), DescribeAction(decision), rate,
+                    EscapeControlCharacters(decision.actor()), FormatTimestamp(decision.time()),
+                    EscapeControlCharacters(decision.reason())});
+  }
+  return FormatTable(rows);
 }
 
 std::string LearningRateToJson(const v1::GetLearningRateResponse& response) {

@@ -1,5 +1,6 @@
-// Output formats of the `lrsched` command: runs as proto3 JSON, rates as the shortest decimal
-// that reads back as the same double, previews as CSV, and errors as "error: CODE: message".
+// Output formats of the `lrsched` command: runs and decisions as proto3 JSON, decisions also as
+// a table, rates as the shortest decimal that reads back as the same double, previews as CSV,
+// and errors as "error: CODE: message".
 #ifndef LRSCHED_CLIENT_CLI_OUTPUT_H_
 #define LRSCHED_CLIENT_CLI_OUTPUT_H_
 
@@ -25,6 +26,25 @@ std::string RunsToJson(const std::vector<v1::Run>& runs);
 
 // Returns the reply of GetLearningRate as indented proto3 JSON, defaults included.
 std::string LearningRateToJson(const v1::GetLearningRateResponse& response);
+
+// Returns a decision as indented proto3 JSON with the proto field names, defaults included.
+// Only the action that is set appears (`scale`, `set`, `switch_schedule` or `finish`).
+std::string DecisionToJson(const v1::Decision& decision);
+
+// Returns a JSON array of the decisions, each formatted as DecisionToJson does; "[]" when
+// empty.
+std::string DecisionsToJson(const std::vector<v1::Decision>& decisions);
+
+// Returns the action of a decision with its value, as the history table shows it:
+// "scale 0.5", "set 0.01", "switch to step_lr", "finish", or "none" when no action is set.
+std::string DescribeAction(const v1::Decision& decision);
+
+// Returns the decisions as a table with a header line and one line per decision: sequence,
+// first position, action with its value, rate at that position ("-" for finish), actor,
+// time in UTC to the second, and reason. Columns are left-aligned and separated by two
+// spaces. Control characters in the reason are escaped so that each decision stays on one
+// line. Returns "no decisions\n" when `decisions` is empty.
+std::string DecisionsToTable(const std::vector<v1::Decision>& decisions);
 
 // Returns CSV with a header "step,lr" (or "epoch,lr" when `unit` is EPOCH) and one line
 // per rate: the position, then the rate as FormatDouble prints it.

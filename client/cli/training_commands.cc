@@ -118,12 +118,13 @@ int RunReport(const ParsedArgs& args, const GlobalOptions& global, Io& io) {
 
   absl::StatusOr<std::unique_ptr<Client>> client = ConnectToServer(global);
   if (!client.ok()) return ReportServerError(io, client.status(), global.server);
-  absl::StatusOr<int64_t> report_count = (*client)->ReportMetrics(
-      parsed->run_id, parsed->worker, parsed->step, parsed->epoch, parsed->metrics);
-  if (!report_count.ok()) return ReportServerError(io, report_count.status(), global.server);
+  const auto reply = (*client)->ReportMetrics(parsed->run_id, parsed->worker, parsed->step,
+                                              parsed->epoch, parsed->metrics);
+  if (!reply.ok()) return ReportServerError(io, reply.status(), global.server);
 
-  io.out << "report stored, run " << parsed->run_id << " has " << *report_count
-         << (*report_count == 1 ? " report\n" : " reports\n");
+  const int64_t count = reply->report_count();
+  io.out << (reply->duplicate() ? "report already stored" : "report stored") << ", run "
+         << parsed->run_id << " has " << count << (count == 1 ? " report\n" : " reports\n");
   return kExitSuccess;
 }
 

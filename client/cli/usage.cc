@@ -14,18 +14,39 @@ struct CommandText {
 };
 
 constexpr CommandText kCommands[] = {
-    {"runs create", "--id RUN_ID --spec FILE|- [--workers N] [--label KEY=VALUE]...",
+    {"runs create",
+     "--id RUN_ID --spec FILE|- [--workers N] [--label KEY=VALUE]... [--policy FILE|-]",
      "  Creates a run and prints it as JSON. Repeating the same command prints the\n"
      "  existing run; a different spec or setting under the same id fails.\n"
      "    --id RUN_ID        1 to 128 characters from [A-Za-z0-9._:-]\n"
      "    --spec FILE|-      schedule spec as JSON, from a file or from standard input (-)\n"
      "    --workers N        number of worker processes that train the run (default 1)\n"
-     "    --label KEY=VALUE  a label to store with the run; may be repeated\n"},
+     "    --label KEY=VALUE  a label to store with the run; may be repeated\n"
+     "    --policy FILE|-    adaptive policy as JSON (lrsched.v1.PolicySpec), such as\n"
+     "                       ReduceLROnPlateau; only one of --spec and --policy may be -\n"},
     {"runs get", "RUN_ID", "  Prints a run as JSON.\n"},
     {"runs list", "[--page_size N]",
      "  Prints all runs as a JSON array ordered by id, fetching every page.\n"
      "    --page_size N      runs per request, 1 to 1000 (default: the server's, 100)\n"},
     {"runs delete", "RUN_ID", "  Deletes a run with its stored reports.\n"},
+    {"runs update",
+     "RUN_ID --from POSITION (--scale F | --set RATE | --spec FILE|- | --finish) --reason TEXT "
+     "[--operator NAME]",
+     "  Records an operator's decision on the run's rate and prints it as JSON. Give\n"
+     "  exactly one action. POSITION must be later than every position for which a worker\n"
+     "  has already received a rate or reported metrics.\n"
+     "    --from POSITION    first step or epoch (in the spec's unit) the decision applies to\n"
+     "    --scale F          multiply the rate by F (greater than 0) from POSITION on\n"
+     "    --set RATE         hold the rate at RATE (greater than 0) from POSITION on\n"
+     "    --spec FILE|-      switch to this schedule spec, counting positions from POSITION;\n"
+     "                       its unit must be the run's\n"
+     "    --finish           end the run: positions from POSITION on have no rate\n"
+     "    --reason TEXT      why the schedule changes, kept in the run's history (required)\n"
+     "    --operator NAME    who makes the change (default: operator)\n"},
+    {"runs history", "RUN_ID [--json]",
+     "  Prints every decision on the run's rate, oldest first, as a table: sequence,\n"
+     "  first position, action, resulting rate, actor, time (UTC) and reason.\n"
+     "    --json             print the decisions as a JSON array instead\n"},
     {"lr", "RUN_ID --step STEP [--epoch EPOCH] [--worker NAME] [--json]",
      "  Prints the run's learning rate at a step and epoch.\n"
      "    --step STEP        training step, 0 or more\n"
@@ -58,7 +79,7 @@ constexpr absl::string_view kGlobalFlagsHelp =
     "  --help, -h           print help for the command\n"
     "\n"
     "Exit status: 0 on success, 1 when the server returns an error or cannot be reached,\n"
-    "2 for an invalid command line or a spec that cannot be read or parsed.\n";
+    "2 for an invalid command line or a spec or policy that cannot be read or parsed.\n";
 
 const CommandText* FindCommand(absl::string_view command) {
   for (const CommandText& text : kCommands) {

@@ -113,8 +113,69 @@ TEST_F(ClientTest, DeleteRunThenNotFound) {
 
 TEST_F(ClientTest, ReportMetricsReturnsCount) {
   ASSERT_TRUE(client_->CreateRun(StepRunRequest("run-1")).ok());
-  EXPECT_EQ(client_->ReportMetrics("run-1", "w0", 1, 0, {{"loss", 0.5}}).value_or(-1), 1);
-  EXPECT_EQ(client_->ReportMetrics("run-1", "w0", 2, 0, {{"loss", 0.4}}).value_or(-1), 2);
+  auto first = client_->ReportMetrics("run-1", "w0", 1, 0, {{"loss", 0.5}});
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->report_count(), 1);
+  EXPECT_FALSE(first->duplicate());
+
+  auto second = client_->ReportMetrics("run-1", "w0", 2, 0, {{"loss", 0.4}});
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->report_count(), 2);
+  EXPECT_FALSE(second->duplicate());
+}
+
+TEST_F(ClientTest, ReportMetricsRepeatIsDuplicate) {
+  ASSERT_TRUE(client_->CreateRun(StepRunRequest("run-1")).ok());
+  ASSERT_TRUE(client_->ReportMetrics("run-1", "w0", 1, 0, {{"loss", 0.5}}).ok());
+  auto repeated = client_->ReportMetrics("run-1", "w0", 1, 0, {{"loss", 0.5}});
+  ASSERT_TRUE(repeated.ok()) << repeated.status();
+  EXPECT_EQ(repeated->report_count(), 1);
+  EXPECT_TRUE(repeated->duplicate());
+}
+
+TEST_F(ClientTest, UpdateScheduleReturnsStoredDecision) {
+  ASSERT_TRUE(client_->CreateRun(StepRunRequest("run-1")).ok());
+  v1::UpdateScheduleRequest request;
+  request.set_run_id("run-1");
+  request.set_effective_position(10);
+  request.set_scale(0.5);
+  request.set_reason("loss plateau");
+  request.set_operator_("ana");
+
+  auto decision = client_->UpdateSchedule(request);
+  ASSERT_TRUE(decision.ok()) << decision.status();
+  EXPECT_EQ(decision->sequence(), 1);
+  EXPECT_EQ(decision->effective_position(), 10);
+  EXPECT_EQ(decision->scale(), 0.5);
+  EXPECT_EQ(decision->actor(), "operator:ana");
+  EXPECT_EQ(decision->reason(), "loss plateau");
+}
+
+TEST_F(ClientTest, ListDecisionsOldestFirst) {
+  ASSERT_TRUE(client_->CreateRun(StepRunRequest("run-1")).ok());
+  auto empty = client_->ListDecisions("run-1");
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->decisions_size(), 0);
+
+  v1::UpdateScheduleRequest request;
+  request.set_run_id("run-1");
+  request.set_reason("test");
+  request.set_effective_position(5);
+  request.set_set(0.01);
+  ASSERT_TRUE(client_->UpdateSchedule(request).ok());
+  request.set_effective_position(8);
+  request.set_finish(true);
+  ASSERT_TRUE(client_->UpdateSchedule(request).ok());
+
+  auto listed = client_->ListDecisions("run-1");
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->decisions_size(), 2);
+  EXPECT_EQ(listed->decisions(0).sequence(), 1);
+  EXPECT_EQ(listed->decisions(0).set(), 0.01);
+  EXPECT_EQ(listed->decisions(1).sequence(), 2);
+  EXPECT_TRUE(listed->decisions(1).finish());
+
+  EXPECT_EQ(client_->ListDecisions("nope").status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(ClientTest, PreviewReturnsAllPositions) {

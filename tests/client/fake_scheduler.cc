@@ -45,6 +45,8 @@ grpc::Status FakeSchedulerService::CreateRun(grpc::ServerContext*,
   *run.mutable_spec() = request->spec();
   run.set_num_workers(request->num_workers() == 0 ? 1 : request->num_workers());
   *run.mutable_labels() = request->labels();
+  if (request->has_policy()) *run.mutable_policy() = request->policy();
+  run.set_decided_through(-1);
   run.set_state(v1::Run::ACTIVE);
   run.set_schedule_version(1);
   *response = run;
@@ -88,6 +90,7 @@ grpc::Status FakeSchedulerService::DeleteRun(grpc::ServerContext*,
   if (grpc::Status status = CountCall(); !status.ok()) return status;
 
   absl::MutexLock lock(&mutex_);
+  decisions_.erase(request->run_id());
   if (runs_.erase(request->run_id()) == 0) {
     return grpc::Status(grpc::StatusCode::NOT_FOUND,
                         absl::StrCat("run \"", request->run_id(), "\" not found"));
@@ -123,7 +126,15 @@ grpc::Status FakeSchedulerService::ReportMetrics(grpc::ServerContext*,
     return grpc::Status(grpc::StatusCode::NOT_FOUND,
                         absl::StrCat("run \"", request->run_id(), "\" not found"));
   }
+  const bool inserted =
+      reports_.emplace(request->run_id(), request->worker(), request->step(), request->epoch())
+          .second;
   v1::Run& run = it->second;
+  if (!inserted) {
+    response->set_report_count(run.report_count());
+    response->set_duplicate(true);
+    return grpc::Status::OK;
+  }
   run.set_report_count(run.report_count() + 1);
   run.set_last_step(std::max(run.last_step(), request->step()));
   for (const auto& [name, value] : request->metrics()) (*run.mutable_last_metrics())[name] = value;
@@ -137,6 +148,87 @@ grpc::Status FakeSchedulerService::PreviewSchedule(grpc::ServerContext*,
   if (grpc::Status status = CountCall(); !status.ok()) return status;
   for (int64_t i = 0; i < request->positions(); ++i) {
     response->add_learning_rates(kFakePreviewBase / static_cast<double>(i + 1));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeSchedulerService::UpdateSchedule(grpc::ServerContext*,
+                                                  const v1::UpdateScheduleRequest* request,
+                                                  v1::Decision* response) {
+  if (grpc::Status status = CountCall(); !status.ok()) return status;
+  if (request->reason().empty()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "reason is missing: say why the schedule changes");
+  }
+
+  absl::MutexLock lock(&mutex_);
+  const auto it = runs_.find(request->run_id());
+  if (it == runs_.end()) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        absl::StrCat("run \"", request->run_id(), "\" not found"));
+  }
+  if (request->effective_position() <= it->second.last_step()) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        absl::StrCat("effective_position ", request->effective_position(),
+                                     " is in the past"));
+  }
+
+  std::vector<v1::Decision>& decisions = decisions_[request->run_id()];
+  v1::Decision decision;
+  decision.set_sequence(static_cast<int64_t>(decisions.size()) + 1);
+  decision.set_effective_position(request->effective_position());
+  double rate = kFakeLearningRate;
+  switch (request->action_case()) {
+    case v1::UpdateScheduleRequest::kScale:
+      decision.set_scale(request->scale());
+      rate *= request->scale();
+      break;
+    case v1::UpdateScheduleRequest::kSet:
+      decision.set_set(request->set());
+      rate = request->set();
+      break;
+    case v1::UpdateScheduleRequest::kSwitchSchedule:
+      *decision.mutable_switch_schedule() = request->switch_schedule();
+      rate = request->switch_schedule().base_lr();
+      break;
+    case v1::UpdateScheduleRequest::kFinish:
+      decision.set_finish(request->finish());
+      rate = 0;
+      break;
+    case v1::UpdateScheduleRequest::ACTION_NOT_SET:
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "request names no action");
+  }
+  decision.set_reason(request->reason());
+  decision.set_actor(
+      absl::StrCat("operator:", request->operator_().empty() ? "operator" : request->operator_()));
+  decision.mutable_time()->set_seconds(kFakeDecisionSeconds);
+  decision.set_boundary(-1);
+  decision.set_learning_rate(rate);
+  decisions.push_back(decision);
+  it->second.set_decision_count(static_cast<int64_t>(decisions.size()));
+
+  int lost = lost_update_replies_.load();
+  while (lost > 0) {
+    if (lost_update_replies_.compare_exchange_weak(lost, lost - 1)) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "fake lost reply");
+    }
+  }
+  *response = decision;
+  return grpc::Status::OK;
+}
+
+grpc::Status FakeSchedulerService::ListDecisions(grpc::ServerContext*,
+                                                 const v1::ListDecisionsRequest* request,
+                                                 v1::ListDecisionsResponse* response) {
+  if (grpc::Status status = CountCall(); !status.ok()) return status;
+
+  absl::MutexLock lock(&mutex_);
+  if (runs_.count(request->run_id()) == 0) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        absl::StrCat("run \"", request->run_id(), "\" not found"));
+  }
+  for (const v1::Decision& decision : decisions_[request->run_id()]) {
+    *response->add_decisions() = decision;
   }
   return grpc::Status::OK;
 }

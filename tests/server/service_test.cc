@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "server/server.h"
 #include "tests/server/http_get.h"
+#include "tests/server/server_fixture.h"
 
 namespace lrsched {
 namespace {
@@ -36,51 +37,7 @@ v1::CreateRunRequest CreateRequest(const std::string& run_id, const char* spec_j
   return request;
 }
 
-class ServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    state_dir_ = std::filesystem::temp_directory_path() /
-                 ("lrsched-service-test-" + std::to_string(::getpid()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(state_dir_);
-    std::filesystem::create_directories(state_dir_);
-    StartServer();
-  }
-
-  void TearDown() override {
-    client_.reset();
-    if (server_) server_->Shutdown(absl::Seconds(1));
-    std::filesystem::remove_all(state_dir_);
-  }
-
-  void StartServer() {
-    ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    options.metrics_address = "127.0.0.1:0";
-    options.state_path = (state_dir_ / "state.db").string();
-    auto server = Server::Start(options);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-
-    ClientOptions client_options;
-    client_options.retry_budget = absl::Seconds(2);
-    auto client =
-        Client::Connect("127.0.0.1:" + std::to_string(server_->grpc_port()), client_options);
-    ASSERT_TRUE(client.ok()) << client.status();
-    client_ = *std::move(client);
-  }
-
-  void RestartServer() {
-    client_.reset();
-    server_->Shutdown(absl::Seconds(1));
-    server_.reset();
-    StartServer();
-  }
-
-  std::filesystem::path state_dir_;
-  std::unique_ptr<Server> server_;
-  std::unique_ptr<Client> client_;
-};
+using ServiceTest = testing::ServerFixture;
 
 TEST_F(ServiceTest, CreateRunTwiceReturnsTheSameRun) {
   const auto first = client_->CreateRun(CreateRequest("run-1", kStepLrSpec));
@@ -193,7 +150,7 @@ TEST_F(ServiceTest, BadReportIsRejectedAndLosesNothingAccepted) {
   ASSERT_TRUE(client_->CreateRun(CreateRequest("run-1", kStepLrSpec)).ok());
   const auto accepted = client_->ReportMetrics("run-1", "w0", 10, 1, {{"loss", 0.5}});
   ASSERT_TRUE(accepted.ok()) << accepted.status();
-  EXPECT_EQ(*accepted, 1);
+  EXPECT_EQ(accepted->report_count(), 1);
 
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();

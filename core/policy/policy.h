@@ -1,0 +1,52 @@
+// Adaptive policies: functions from a boundary's combined metrics to decisions on the rate.
+//
+// A policy object holds only its validated parameters. Everything that changes from boundary
+// to boundary lives in a v1::PolicyState that the caller stores and passes back, so a server
+// that restarts from its stored state continues exactly where it stopped.
+#ifndef LRSCHED_CORE_POLICY_POLICY_H_
+#define LRSCHED_CORE_POLICY_POLICY_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "lrsched/v1/policy.pb.h"
+
+namespace lrsched {
+
+// What a policy sees at the end of one boundary.
+struct BoundaryObservation {
+  int64_t boundary = 0;
+  // The monitored metric combined over the workers that reported it; empty when none did.
+  std::optional<double> monitored;
+  // The rate in effect during the boundary.
+  double learning_rate = 0;
+};
+
+class Policy {
+ public:
+  virtual ~Policy() = default;
+
+  // Short name used in decisions' actor ("policy:<name>") and in metrics labels.
+  virtual std::string name() const = 0;
+
+  // Steps through one boundary and updates `state`. Returns the decision to make, with its
+  // action and reason set, or nothing. Called only when `observation.monitored` is set.
+  virtual std::optional<v1::Decision> Step(const BoundaryObservation& observation,
+                                           v1::PolicyState& state) const = 0;
+};
+
+// Validates `spec` (INVALID_ARGUMENT naming the field under "policy.") and builds its policy.
+absl::StatusOr<std::unique_ptr<Policy>> BuildPolicy(const v1::PolicySpec& spec);
+
+// The state of a policy before its first boundary.
+v1::PolicyState InitialPolicyState();
+
+// Seconds a boundary waits for its last worker when the spec leaves it unset.
+inline constexpr double kDefaultStragglerTimeoutSeconds = 60;
+
+}  // namespace lrsched
+
+#endif  // LRSCHED_CORE_POLICY_POLICY_H_
