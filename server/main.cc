@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <iomanip>
 #include <iostream>
 
 #include "absl/flags/flag.h"
@@ -66,7 +67,7 @@ int main(int argc, char** argv) {
   }
   const double idle_seconds = absl::GetFlag(FLAGS_metrics_run_idle_seconds);
   if (!(idle_seconds >= 1 && idle_seconds <= 2592000)) {
-    std::cerr << "invalid --metrics_run_idle_seconds " << idle_seconds
+    std::cerr << "invalid --metrics_run_idle_seconds " << std::setprecision(15) << idle_seconds
               << ": use 1 to 2592000 (30 days)\n";
     return 2;
   }

@@ -54,7 +54,7 @@ absl::StatusOr<std::unique_ptr<Policy>> ValidateCreateRun(v1::CreateRunRequest& 
     return absl::InvalidArgumentError(
         "policy.boundary EVERY_N_STEPS needs a spec whose unit is STEP");
   }
-  return BuildPolicy(request.policy());
+  return BuildPolicy(request.policy(), request.spec().unit());
 }
 
 absl::Status ValidateUpdateSchedule(const v1::UpdateScheduleRequest& request) {

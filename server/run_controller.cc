@@ -64,7 +64,7 @@ bool RunController::ReadyToAnswer(const RunEntry& run,
                                   const v1::GetLearningRateRequest& request) const {
   const int64_t position = run.PositionOf(request.step(), request.epoch());
   if (run.decision_in_flight && position >= run.in_flight_position) return false;
-  if (!run.policy) return true;
+  if (!run.policy || run.policy->Finished(run.policy_state)) return true;
   return run.policy_state.decided_through() >= run.BoundaryOf(request.step(), request.epoch()) - 1;
 }
 
@@ -114,6 +114,7 @@ void RunController::OnReportStored(const std::shared_ptr<RunEntry>& run,
                                    const MetricReport& report) {
   if (!run->policy) return;
   absl::MutexLock lock(&run->mu);
+  if (run->policy->Finished(run->policy_state)) return;
   const int64_t boundary = run->BoundaryOf(report.step, report.epoch);
   if (boundary <= run->policy_state.decided_through()) {
     LOG(WARNING) << "run " << report.run_id << ": report of worker \"" << report.worker

@@ -30,6 +30,7 @@ v1::Run RunEntry::ToProto() const {
   run.set_decision_count(static_cast<int64_t>(decisions.size()));
   run.set_decided_through(policy ? policy_state.decided_through() : -1);
   run.set_warning(warning);
+  if (policy) *run.mutable_policy_state() = policy_state;
   run.set_last_step(last_step);
   run.set_last_epoch(last_epoch);
   run.set_report_count(report_count);

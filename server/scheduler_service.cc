@@ -52,7 +52,8 @@ absl::StatusOr<std::shared_ptr<RunEntry>> SchedulerService::MakeEntry(StoredRun 
   const std::string run_id = stored.request.run_id();
   std::unique_ptr<Policy> policy;
   if (stored.request.has_policy()) {
-    ASSIGN_OR_RETURN(policy, BuildPolicy(stored.request.policy()));
+    ASSIGN_OR_RETURN(policy,
+                     BuildPolicy(stored.request.policy(), stored.request.spec().unit()));
   }
   ASSIGN_OR_RETURN(auto timeline, RateTimeline::Build(stored.request.spec(), stored.decisions));
 

@@ -42,6 +42,9 @@ ABSL_FLAG(double, momentum, 0.9, "SGD momentum, in [0, 1)");
 ABSL_FLAG(std::string, hidden, "256,128", "comma-separated hidden layer sizes");
 ABSL_FLAG(int, threads, 2, "threads for the matrix products");
 ABSL_FLAG(uint64_t, seed, 1, "seed of the weight initialization; shuffling uses seed + 1");
+ABSL_FLAG(bool, report_gradient_dot, false,
+          "also report grad_dot, the mean dot product of consecutive steps' gradients, for a "
+          "hypergradient_descent policy");
 ABSL_FLAG(double, timeout, 30, "seconds to keep retrying a server that does not answer");
 ABSL_FLAG(double, wait, 300, "seconds one rate request may wait while other workers finish "
                              "their epoch and the run's policy decides");
@@ -76,6 +79,7 @@ absl::StatusOr<TrainerOptions> TrainerOptionsFromFlags() {
   options.num_threads = absl::GetFlag(FLAGS_threads);
   options.initialization_seed = absl::GetFlag(FLAGS_seed);
   options.shuffle_seed = absl::GetFlag(FLAGS_seed) + 1;
+  options.track_gradient_dot = absl::GetFlag(FLAGS_report_gradient_dot);
   return options;
 }
 
@@ -198,11 +202,12 @@ absl::Status Train() {
                 epoch + 1, epochs, rate, result.mean_loss, test.mean_loss, test.accuracy,
                 result.seconds);
     std::fflush(stdout);
-    RETURN_IF_ERROR(ReportEpoch(run, trainer.global_step(), epoch,
-                                {{"train_loss", result.mean_loss},
-                                 {"test_loss", test.mean_loss},
-                                 {"test_accuracy", test.accuracy},
-                                 {"epoch_seconds", result.seconds}}));
+    std::map<std::string, double> metrics = {{"train_loss", result.mean_loss},
+                                             {"test_loss", test.mean_loss},
+                                             {"test_accuracy", test.accuracy},
+                                             {"epoch_seconds", result.seconds}};
+    if (absl::GetFlag(FLAGS_report_gradient_dot)) metrics["grad_dot"] = result.mean_gradient_dot;
+    RETURN_IF_ERROR(ReportEpoch(run, trainer.global_step(), epoch, metrics));
     if (!std::isfinite(result.mean_loss)) {
       return absl::AbortedError(absl::StrCat("training diverged in epoch ", epoch + 1,
                                              " (train_loss ", result.mean_loss,

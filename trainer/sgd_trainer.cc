@@ -110,6 +110,12 @@ absl::StatusOr<EpochResult> SgdTrainer::TrainEpoch(
 
   ++epochs_completed_;
   result.mean_loss = loss_sum / static_cast<double>(train_set.size());
+  if (gradient_dot_count_ > 0) {
+    result.mean_gradient_dot =
+        gradient_dot_sum_ / static_cast<double>(gradient_dot_count_);
+  }
+  gradient_dot_sum_ = 0.0;
+  gradient_dot_count_ = 0;
   result.seconds = std::chrono::duration<double>(
                        std::chrono::steady_clock::now() - start_time)
                        .count();
@@ -141,12 +147,27 @@ absl::StatusOr<double> SgdTrainer::RunStep(
       batch_inputs_, batch_labels_, workspace_, gradients_);
   if (!loss.ok()) return loss.status();
 
+  if (options_.track_gradient_dot) TrackGradientDot();
+
   status =
       optimizer_.Step(*learning_rate, gradients_, model_.mutable_parameters());
   if (!status.ok()) return status;
 
   ++global_step_;
   return *loss;
+}
+
+void SgdTrainer::TrackGradientDot() {
+  if (!previous_gradients_.empty()) {
+    double dot = 0.0;
+    for (size_t layer = 0; layer < gradients_.size(); ++layer) {
+      dot += gradients_[layer].weights.cwiseProduct(previous_gradients_[layer].weights).sum();
+      dot += gradients_[layer].biases.dot(previous_gradients_[layer].biases);
+    }
+    gradient_dot_sum_ += dot;
+    ++gradient_dot_count_;
+  }
+  previous_gradients_ = gradients_;
 }
 
 absl::StatusOr<EvaluationResult> SgdTrainer::Evaluate(

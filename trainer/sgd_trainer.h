@@ -55,6 +55,12 @@ struct TrainerOptions {
 
   // Examples per forward pass in Evaluate, which bounds its memory.
   int evaluation_batch_size = 1000;
+
+  // Whether TrainEpoch measures the dot product of each step's gradient with
+  // the previous step's (EpochResult::mean_gradient_dot), the quantity that
+  // hypergradient descent adapts the learning rate with. It costs one copy of
+  // the gradients per step.
+  bool track_gradient_dot = false;
 };
 
 // Returns the learning rate for the step with the given index. The index
@@ -73,6 +79,11 @@ struct EpochResult {
   double seconds = 0.0;
 
   int64_t steps = 0;
+
+  // Mean over the epoch's steps of dot(gradient of step t, gradient of step
+  // t - 1), the previous step possibly in the epoch before. 0 unless
+  // TrainerOptions::track_gradient_dot is set or before two steps ran.
+  double mean_gradient_dot = 0.0;
 };
 
 struct EvaluationResult {
@@ -140,6 +151,10 @@ class SgdTrainer {
   // Copies the examples order_[start, start + count) into the batch buffers.
   void GatherBatch(const Dataset& train_set, int64_t start, int64_t count);
 
+  // Adds dot(gradients_, previous_gradients_) to the epoch's sums and keeps
+  // a copy of gradients_ for the next step.
+  void TrackGradientDot();
+
   // Requests the learning rate for the next step and runs that step. Returns
   // the batch's mean loss.
   absl::StatusOr<double> RunStep(
@@ -158,6 +173,11 @@ class SgdTrainer {
   std::vector<int32_t> batch_labels_;
   MlpWorkspace workspace_;
   MlpParameters gradients_;
+
+  // The previous step's gradients and the running sums for mean_gradient_dot.
+  MlpParameters previous_gradients_;
+  double gradient_dot_sum_ = 0.0;
+  int64_t gradient_dot_count_ = 0;
 };
 
 }  // namespace lrsched::trainer

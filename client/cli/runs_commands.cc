@@ -364,10 +364,16 @@ absl::StatusOr<UpdateScheduleArgs> ParseUpdateScheduleArgs(const ParsedArgs& arg
   RETURN_IF_ERROR(CheckOneAction(args));
   RETURN_IF_ERROR(ParseAction(args, result));
 
-  ASSIGN_OR_RETURN(*request.mutable_reason(), RequiredValue(args, "reason"));
-  if (request.reason().empty()) {
+  std::optional<std::string> reason = args.Value("reason");
+  if (!reason.has_value()) {
+    return absl::InvalidArgumentError(
+        "missing required flag --reason: say why the schedule changes, such as "
+        "--reason \"loss plateau\"");
+  }
+  if (reason->empty()) {
     return absl::InvalidArgumentError("--reason must not be empty: say why the schedule changes");
   }
+  request.set_reason(*std::move(reason));
   request.set_operator_(args.Value("operator").value_or(""));
   RETURN_IF_ERROR(CheckWorkerName("--operator", request.operator_()));
   return result;

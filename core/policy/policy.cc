@@ -4,6 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/parameter_checks.h"
+#include "core/policy/hypergradient_descent.h"
+#include "core/policy/lr_range_test.h"
 #include "core/policy/reduce_lr_on_plateau.h"
 #include "core/request_checks.h"
 #include "core/status_macros.h"
@@ -34,7 +36,8 @@ absl::Status ValidateStragglerTimeout(double seconds) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Policy>> BuildPolicy(const v1::PolicySpec& spec) {
+absl::StatusOr<std::unique_ptr<Policy>> BuildPolicy(const v1::PolicySpec& spec,
+                                                    v1::ScheduleSpec::Unit unit) {
   RETURN_IF_ERROR(CheckMetricName("policy.monitor", spec.monitor()));
   RETURN_IF_ERROR(ValidateBoundary(spec));
   RETURN_IF_ERROR(ValidateStragglerTimeout(spec.straggler_timeout_seconds()));
@@ -46,11 +49,17 @@ absl::StatusOr<std::unique_ptr<Policy>> BuildPolicy(const v1::PolicySpec& spec) 
     case v1::PolicySpec::kKerasReduceLrOnPlateau:
       return KerasReduceLROnPlateau::Create(spec.keras_reduce_lr_on_plateau(), spec.monitor(),
                                             "policy.keras_reduce_lr_on_plateau");
+    case v1::PolicySpec::kLrRangeTest:
+      return LrRangeTestPolicy::Create(spec.lr_range_test(), unit, "policy.lr_range_test");
+    case v1::PolicySpec::kHypergradientDescent:
+      return HypergradientDescentPolicy::Create(spec.hypergradient_descent(),
+                                                "policy.hypergradient_descent");
     case v1::PolicySpec::POLICY_NOT_SET:
       break;
   }
   return absl::InvalidArgumentError(
-      "policy names no policy: set reduce_lr_on_plateau or keras_reduce_lr_on_plateau");
+      "policy names no policy: set reduce_lr_on_plateau, keras_reduce_lr_on_plateau, "
+      "lr_range_test or hypergradient_descent");
 }
 
 v1::PolicyState InitialPolicyState() {

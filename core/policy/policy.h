@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "lrsched/v1/policy.pb.h"
+#include "lrsched/v1/schedule.pb.h"
 
 namespace lrsched {
 
@@ -36,10 +37,15 @@ class Policy {
   // action and reason set, or nothing. Called only when `observation.monitored` is set.
   virtual std::optional<v1::Decision> Step(const BoundaryObservation& observation,
                                            v1::PolicyState& state) const = 0;
+
+  // Whether the policy has nothing more to decide, so boundaries need no longer be waited for.
+  virtual bool Finished(const v1::PolicyState& /*state*/) const { return false; }
 };
 
-// Validates `spec` (INVALID_ARGUMENT naming the field under "policy.") and builds its policy.
-absl::StatusOr<std::unique_ptr<Policy>> BuildPolicy(const v1::PolicySpec& spec);
+// Validates `spec` (INVALID_ARGUMENT naming the field under "policy.") and builds its policy
+// for a run whose schedule counts `unit`.
+absl::StatusOr<std::unique_ptr<Policy>> BuildPolicy(const v1::PolicySpec& spec,
+                                                    v1::ScheduleSpec::Unit unit);
 
 // The state of a policy before its first boundary.
 v1::PolicyState InitialPolicyState();

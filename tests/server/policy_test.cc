@@ -361,5 +361,106 @@ TEST_F(PolicyTest, InvalidPolicyNamesTheField) {
             std::string::npos);
 }
 
+v1::CreateRunRequest RunWithPolicy(const std::string& run_id, const char* spec_json,
+                                   const char* policy_json) {
+  v1::CreateRunRequest request;
+  request.set_run_id(run_id);
+  auto spec = ParseSpecJson(spec_json);
+  EXPECT_TRUE(spec.ok()) << spec.status();
+  if (spec.ok()) *request.mutable_spec() = *spec;
+  auto policy = ParsePolicyJson(policy_json);
+  EXPECT_TRUE(policy.ok()) << policy.status();
+  if (policy.ok()) *request.mutable_policy() = *policy;
+  return request;
+}
+
+// The ramp multiplies the rate by 10 every 2 epochs: 1e-4 * 10^(epoch / 2).
+constexpr char kRampSpec[] =
+    R"({"base_lr":1e-4,"unit":"EPOCH",
+        "schedule":{"exponential_decay":{"decay_steps":2,"decay_rate":10}}})";
+
+TEST_F(PolicyTest, RangeTestStopsAtDivergenceAndSwitches) {
+  ASSERT_TRUE(client_
+                  ->CreateRun(RunWithPolicy("range", kRampSpec, R"({"monitor":"loss",
+      "lr_range_test":{"smoothing":0,"max_boundaries":20,
+        "follow_up":{"base_lr":1,"unit":"EPOCH","schedule":{"constant":{}}}}})"))
+                  .ok());
+
+  // With smoothing 0 the smoothed loss is the loss: lowest 0.8 at epoch 3, and 5.0 at epoch 4
+  // exceeds 4 * 0.8, which ends the test.
+  const double losses[] = {2.0, 1.5, 1.0, 0.8, 5.0};
+  for (int epoch = 0; epoch < 5; ++epoch) {
+    const auto rate = client_->GetLearningRate("range", 0, epoch, "w0");
+    ASSERT_TRUE(rate.ok()) << rate.status();
+    EXPECT_NEAR(rate->learning_rate(), 1e-4 * std::pow(10.0, epoch / 2.0), 1e-15);
+    ASSERT_TRUE(client_->ReportMetrics("range", "w0", 0, epoch, {{"loss", losses[epoch]}}).ok());
+  }
+
+  const double suggestion = 1e-4 * std::pow(10.0, 1.5) / 10;
+  const auto after = client_->GetLearningRate("range", 0, 5, "w0");
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_NEAR(after->learning_rate(), suggestion, 1e-15);
+  EXPECT_NEAR(client_->GetLearningRate("range", 0, 9, "w0")->learning_rate(), suggestion, 1e-15);
+
+  const auto run = client_->GetRun("range");
+  ASSERT_TRUE(run.ok());
+  EXPECT_TRUE(run->policy_state().range_finished());
+  EXPECT_NEAR(run->policy_state().suggested_learning_rate(), suggestion, 1e-15);
+  const auto history = client_->ListDecisions("range");
+  ASSERT_EQ(history->decisions_size(), 1);
+  EXPECT_TRUE(history->decisions(0).has_switch_schedule());
+  EXPECT_EQ(history->decisions(0).effective_position(), 5);
+}
+
+TEST_F(PolicyTest, RangeTestWithoutFollowUpFinishes) {
+  ASSERT_TRUE(client_
+                  ->CreateRun(RunWithPolicy("range", kRampSpec, R"({"monitor":"loss",
+      "lr_range_test":{"max_boundaries":2}})"))
+                  .ok());
+  ASSERT_TRUE(client_->ReportMetrics("range", "w0", 0, 0, {{"loss", 2.0}}).ok());
+  ASSERT_TRUE(client_->ReportMetrics("range", "w0", 0, 1, {{"loss", 1.0}}).ok());
+  EXPECT_EQ(client_->GetLearningRate("range", 0, 2, "w0").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(client_->GetRun("range")->state(), v1::Run::FINISHED);
+}
+
+TEST_F(PolicyTest, HypergradientMovesTheRateByTheDotProduct) {
+  ASSERT_TRUE(client_
+                  ->CreateRun(RunWithPolicy(
+                      "hd", R"({"base_lr":0.1,"unit":"EPOCH","schedule":{"constant":{}}})",
+                      R"({"monitor":"grad_dot",
+                          "hypergradient_descent":{"hyper_rate":0.01,"max_lr":0.2}})"))
+                  .ok());
+
+  // rate = clamp(rate + 0.01 * dot, 1e-8, 0.2): 0.1 + 0.01 * 3 = 0.13, then
+  // 0.13 - 0.01 * 5 = 0.08, then 0.08 + 0.01 * 100 is clamped to 0.2.
+  const double dots[] = {3, -5, 100};
+  const double expected[] = {0.1, 0.13, 0.08, 0.2};
+  for (int epoch = 0; epoch < 3; ++epoch) {
+    EXPECT_NEAR(client_->GetLearningRate("hd", 0, epoch, "w0")->learning_rate(), expected[epoch],
+                1e-15);
+    ASSERT_TRUE(client_->ReportMetrics("hd", "w0", 0, epoch, {{"grad_dot", dots[epoch]}}).ok());
+  }
+  EXPECT_NEAR(client_->GetLearningRate("hd", 0, 3, "w0")->learning_rate(), expected[3], 1e-15);
+}
+
+TEST_F(PolicyTest, InvalidAdaptivePoliciesNameTheField) {
+  const auto bad_range = client_->CreateRun(RunWithPolicy("bad", kRampSpec, R"({"monitor":"loss",
+      "lr_range_test":{"max_boundaries":0}})"));
+  EXPECT_EQ(bad_range.status().message(),
+            "policy.lr_range_test.max_boundaries must be positive, got 0");
+
+  const auto bad_follow_up = client_->CreateRun(RunWithPolicy("bad", kRampSpec, R"({"monitor":"loss",
+      "lr_range_test":{"max_boundaries":5,
+        "follow_up":{"unit":"STEP","schedule":{"constant":{}}}}})"));
+  EXPECT_NE(bad_follow_up.status().message().find("follow_up.unit"), std::string::npos)
+      << bad_follow_up.status();
+
+  const auto bad_hd = client_->CreateRun(RunWithPolicy("bad", kRampSpec, R"({"monitor":"g",
+      "hypergradient_descent":{"hyper_rate":0.1,"min_lr":0.5,"max_lr":0.1}})"));
+  EXPECT_EQ(bad_hd.status().message(),
+            "policy.hypergradient_descent.max_lr must be at least min_lr 0.5, got 0.1");
+}
+
 }  // namespace
 }  // namespace lrsched
