@@ -42,7 +42,7 @@ class RunController {
   void GetLearningRate(const std::shared_ptr<RunEntry>& run,
                        const v1::GetLearningRateRequest& request, RateDone done);
 
-  // Feeds a report that the state file holds to the run's policy.
+  // Passes a report that is already in the state file to the run's policy.
   void OnReportStored(const std::shared_ptr<RunEntry>& run, const MetricReport& report);
 
   // Validates and writes an operator's decision, then applies it. FAILED_PRECONDITION when

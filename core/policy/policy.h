@@ -17,7 +17,7 @@
 
 namespace lrsched {
 
-// What a policy sees at the end of one boundary.
+// The input of a policy at the end of one boundary.
 struct BoundaryObservation {
   int64_t boundary = 0;
   // The monitored metric combined over the workers that reported it; empty when none did.
