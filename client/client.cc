@@ -230,6 +230,19 @@ absl::StatusOr<v1::ListDecisionsResponse> Client::ListDecisions(const std::strin
                    options_, request);
 }
 
+absl::StatusOr<v1::ScheduleLease> Client::LeaseSchedule(const std::string& run_id, int64_t step,
+                                                        int64_t epoch, const std::string& worker,
+                                                        int64_t positions) {
+  v1::LeaseScheduleRequest request;
+  request.set_run_id(run_id);
+  request.set_step(step);
+  request.set_epoch(epoch);
+  request.set_worker(worker);
+  request.set_positions(positions);
+  return UnaryCall(*stub_, &v1::LrScheduler::Stub::LeaseSchedule, "LeaseSchedule", address_,
+                   options_, request);
+}
+
 absl::Status Client::CheckHealth() {
   // The empty service name requests the status of the server as a whole.
   const auto health_stub = grpc::health::v1::Health::NewStub(channel_);

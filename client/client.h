@@ -65,6 +65,12 @@ class Client {
   // Returns every decision of the run, oldest first.
   absl::StatusOr<v1::ListDecisionsResponse> ListDecisions(const std::string& run_id);
 
+  // Leases the run's schedule for up to `positions` positions from (step, epoch); see
+  // LocalSchedule, which uses it.
+  absl::StatusOr<v1::ScheduleLease> LeaseSchedule(const std::string& run_id, int64_t step,
+                                                  int64_t epoch, const std::string& worker,
+                                                  int64_t positions);
+
   // Checks the server's standard gRPC health service; OK when it reports SERVING.
   absl::Status CheckHealth();
 

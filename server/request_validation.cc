@@ -102,6 +102,19 @@ absl::Status ValidateReportMetrics(const v1::ReportMetricsRequest& request) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateLeaseSchedule(const v1::LeaseScheduleRequest& request) {
+  RETURN_IF_ERROR(CheckRunId("run_id", request.run_id()));
+  RETURN_IF_ERROR(CheckPosition("step", request.step()));
+  RETURN_IF_ERROR(CheckPosition("epoch", request.epoch()));
+  RETURN_IF_ERROR(CheckWorkerName("worker", request.worker()));
+  if (request.positions() < 0 || request.positions() > kMaxLeasePositions) {
+    return absl::InvalidArgumentError(absl::StrCat("positions must be in [1, ",
+                                                   kMaxLeasePositions, "] or 0 for 10000, got ",
+                                                   request.positions()));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<int32_t> ValidateListRuns(const v1::ListRunsRequest& request) {
   if (!request.page_token().empty() && !CheckRunId("page_token", request.page_token()).ok()) {
     return absl::InvalidArgumentError(

@@ -28,6 +28,9 @@ absl::StatusOr<std::unique_ptr<Policy>> ValidateCreateRun(v1::CreateRunRequest& 
 
 absl::Status ValidateUpdateSchedule(const v1::UpdateScheduleRequest& request);
 
+inline constexpr int64_t kMaxLeasePositions = 1000000;
+absl::Status ValidateLeaseSchedule(const v1::LeaseScheduleRequest& request);
+
 absl::Status ValidateGetLearningRate(const v1::GetLearningRateRequest& request);
 absl::Status ValidateReportMetrics(const v1::ReportMetricsRequest& request);
 

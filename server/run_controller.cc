@@ -97,7 +97,7 @@ void RunController::GetLearningRate(const std::shared_ptr<RunEntry>& run,
   {
     absl::MutexLock lock(&run->mu);
     if (!ReadyToAnswer(*run, request)) {
-      run->waiters.push_back(PendingRate{request, std::move(done)});
+      run->waiters.push_back(PendingRate{request, std::move(done), std::nullopt, nullptr});
       if (run->policy) {
         // The straggler clock of the next boundary starts with the first request that waits.
         run->boundaries.Open(run->policy_state.decided_through() + 1, absl::Now());
@@ -226,7 +226,7 @@ void RunController::CommitDecision(const std::shared_ptr<RunEntry>& run,
         return absl::OkStatus();
       },
       [this, run, decision, next_state, done](absl::Status status) {
-        std::vector<std::pair<RateDone, absl::StatusOr<v1::GetLearningRateResponse>>> ready;
+        std::vector<std::function<void()>> ready;
         {
           absl::MutexLock lock(&run->mu);
           run->decision_in_flight = false;
@@ -253,7 +253,7 @@ void RunController::CommitDecision(const std::shared_ptr<RunEntry>& run,
           // until the state file accepts writes again.
           if (status.ok()) Advance(run, absl::Now());
         }
-        for (auto& [waiter_done, answer] : ready) waiter_done(std::move(answer));
+        for (auto& reply : ready) reply();
         if (!status.ok()) {
           done(status);
         } else if (decision) {
@@ -264,19 +264,85 @@ void RunController::CommitDecision(const std::shared_ptr<RunEntry>& run,
       });
 }
 
-std::vector<std::pair<RunController::RateDone, absl::StatusOr<v1::GetLearningRateResponse>>>
-RunController::TakeReady(RunEntry& run) {
-  std::vector<std::pair<RateDone, absl::StatusOr<v1::GetLearningRateResponse>>> ready;
+std::vector<std::function<void()>> RunController::TakeReady(RunEntry& run) {
+  std::vector<std::function<void()>> replies;
   auto still_waiting = run.waiters.begin();
   for (auto& waiter : run.waiters) {
-    if (ReadyToAnswer(run, waiter.request)) {
-      ready.emplace_back(std::move(waiter.done), Answer(run, waiter.request));
-    } else {
+    if (!ReadyToAnswer(run, waiter.request)) {
       *still_waiting++ = std::move(waiter);
+    } else if (waiter.lease_request) {
+      replies.push_back([done = std::move(waiter.lease_done),
+                         lease = MakeLease(run, *waiter.lease_request)]() mutable {
+        done(std::move(lease));
+      });
+    } else {
+      replies.push_back([done = std::move(waiter.done),
+                         answer = Answer(run, waiter.request)]() mutable {
+        done(std::move(answer));
+      });
     }
   }
   run.waiters.erase(still_waiting, run.waiters.end());
-  return ready;
+  return replies;
+}
+
+void RunController::LeaseSchedule(const std::shared_ptr<RunEntry>& run,
+                                  const v1::LeaseScheduleRequest& request, LeaseDone done) {
+  v1::GetLearningRateRequest first;
+  first.set_run_id(request.run_id());
+  first.set_step(request.step());
+  first.set_epoch(request.epoch());
+  first.set_worker(request.worker());
+
+  absl::StatusOr<v1::ScheduleLease> lease;
+  {
+    absl::MutexLock lock(&run->mu);
+    if (!ReadyToAnswer(*run, first)) {
+      run->waiters.push_back(PendingRate{first, nullptr, request, std::move(done)});
+      if (run->policy) run->boundaries.Open(run->policy_state.decided_through() + 1, absl::Now());
+      Watch(run->request.run_id());
+      return;
+    }
+    lease = MakeLease(*run, request);
+  }
+  done(std::move(lease));
+}
+
+absl::StatusOr<v1::ScheduleLease> RunController::MakeLease(RunEntry& run,
+                                                           const v1::LeaseScheduleRequest& request) {
+  constexpr int64_t kUnbounded = std::numeric_limits<int64_t>::max();
+  const bool by_step = run.request.spec().unit() == v1::ScheduleSpec::STEP;
+  const int64_t first = run.PositionOf(request.step(), request.epoch());
+  const auto finished_at = run.timeline->finished_at();
+  if (finished_at && first >= *finished_at) return run.timeline->LearningRate(first).status();
+
+  // The last position covered, then the limits that policies and pending decisions set.
+  const int64_t positions = request.positions() > 0 ? request.positions() : 10000;
+  int64_t last = first > kUnbounded - positions ? kUnbounded : first + positions - 1;
+  if (finished_at) last = std::min(last, *finished_at - 1);
+  if (run.decision_in_flight) last = std::min(last, run.in_flight_position - 1);
+  int64_t max_step = by_step ? last : kUnbounded;
+  int64_t max_epoch = by_step ? kUnbounded : last;
+  if (run.policy && !run.policy->Finished(run.policy_state)) {
+    const v1::PolicySpec& spec = run.request.policy();
+    const int64_t decided = run.policy_state.decided_through();
+    if (spec.boundary() == v1::PolicySpec::EVERY_N_STEPS) {
+      max_step = std::min(max_step, (decided + 2) * spec.every_n_steps() - 1);
+    } else {
+      max_epoch = std::min(max_epoch, decided + 1);
+    }
+  }
+
+  run.highest_position_answered =
+      std::max(run.highest_position_answered, by_step ? max_step : max_epoch);
+  v1::ScheduleLease lease;
+  *lease.mutable_spec() = run.request.spec();
+  for (const auto& decision : run.decisions) *lease.add_decisions() = decision;
+  lease.set_schedule_version(static_cast<int64_t>(run.decisions.size()) + 1);
+  lease.set_first_position(first);
+  lease.set_max_step(max_step);
+  lease.set_max_epoch(max_epoch);
+  return lease;
 }
 
 void RunController::UpdateSchedule(const std::shared_ptr<RunEntry>& run,
@@ -334,7 +400,13 @@ void RunController::FailWaiters(RunEntry& run, const absl::Status& status) {
     absl::MutexLock lock(&run.mu);
     waiters.swap(run.waiters);
   }
-  for (auto& waiter : waiters) waiter.done(status);
+  for (auto& waiter : waiters) {
+    if (waiter.lease_request) {
+      waiter.lease_done(status);
+    } else {
+      waiter.done(status);
+    }
+  }
 }
 
 void RunController::Watch(const std::string& run_id) {

@@ -42,6 +42,13 @@ class RunController {
   void GetLearningRate(const std::shared_ptr<RunEntry>& run,
                        const v1::GetLearningRateRequest& request, RateDone done);
 
+  using LeaseDone = std::function<void(absl::StatusOr<v1::ScheduleLease>)>;
+
+  // Hands out a lease through `done` once the run may answer the request's first position
+  // (as GetLearningRate waits), and records its last position as answered.
+  void LeaseSchedule(const std::shared_ptr<RunEntry>& run,
+                     const v1::LeaseScheduleRequest& request, LeaseDone done);
+
   // Passes a report that is already in the state file to the run's policy.
   void OnReportStored(const std::shared_ptr<RunEntry>& run, const MetricReport& report);
 
@@ -74,9 +81,14 @@ class RunController {
                                                      const v1::GetLearningRateRequest& request)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(run.mu);
 
-  // Removes the waiters that can be answered now and returns them with their answers.
-  std::vector<std::pair<RateDone, absl::StatusOr<v1::GetLearningRateResponse>>> TakeReady(
-      RunEntry& run) ABSL_EXCLUSIVE_LOCKS_REQUIRED(run.mu);
+  absl::StatusOr<v1::ScheduleLease> MakeLease(RunEntry& run,
+                                              const v1::LeaseScheduleRequest& request)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(run.mu);
+
+  // Removes the waiters that can be answered now and returns their replies, to be called
+  // without the run's lock.
+  std::vector<std::function<void()>> TakeReady(RunEntry& run)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(run.mu);
 
   void Watch(const std::string& run_id);
   void TimerLoop();

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,10 +25,14 @@
 
 namespace lrsched {
 
-// A GetLearningRate request that waits for a boundary or a decision to be decided.
+// A GetLearningRate or LeaseSchedule request that waits for a boundary or a decision to be
+// decided. `request` holds the position either one needs first.
 struct PendingRate {
   v1::GetLearningRateRequest request;
   std::function<void(absl::StatusOr<v1::GetLearningRateResponse>)> done;
+  // Set for a LeaseSchedule request, which is answered with a lease through `lease_done`.
+  std::optional<v1::LeaseScheduleRequest> lease_request;
+  std::function<void(absl::StatusOr<v1::ScheduleLease>)> lease_done;
 };
 
 // One run. The request and policy never change after construction, so readers need no lock

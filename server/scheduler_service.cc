@@ -366,4 +366,27 @@ absl::Status SchedulerService::DoListDecisions(const v1::ListDecisionsRequest& r
   return absl::OkStatus();
 }
 
+grpc::ServerUnaryReactor* SchedulerService::LeaseSchedule(grpc::CallbackServerContext* context,
+                                                          const v1::LeaseScheduleRequest* request,
+                                                          v1::ScheduleLease* response) {
+  const absl::Time start = absl::Now();
+  auto* reactor = context->DefaultReactor();
+  if (absl::Status valid = ValidateLeaseSchedule(*request); !valid.ok()) {
+    Finish(reactor, RpcMethod::kLeaseSchedule, start, valid);
+    return reactor;
+  }
+  const auto run = registry_->Find(request->run_id());
+  if (!run) {
+    Finish(reactor, RpcMethod::kLeaseSchedule, start, RunNotFound(request->run_id()));
+    return reactor;
+  }
+
+  controller_->LeaseSchedule(
+      run, *request, [this, reactor, response, start](absl::StatusOr<v1::ScheduleLease> lease) {
+        if (lease.ok()) *response = *std::move(lease);
+        Finish(reactor, RpcMethod::kLeaseSchedule, start, lease.status());
+      });
+  return reactor;
+}
+
 }  // namespace lrsched

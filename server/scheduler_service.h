@@ -61,6 +61,9 @@ class SchedulerService final : public v1::LrScheduler::CallbackService {
   grpc::ServerUnaryReactor* ListDecisions(grpc::CallbackServerContext* context,
                                           const v1::ListDecisionsRequest* request,
                                           v1::ListDecisionsResponse* response) override;
+  grpc::ServerUnaryReactor* LeaseSchedule(grpc::CallbackServerContext* context,
+                                          const v1::LeaseScheduleRequest* request,
+                                          v1::ScheduleLease* response) override;
 
  private:
   absl::Status DoCreateRun(v1::CreateRunRequest request, v1::Run* response);

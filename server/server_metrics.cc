@@ -142,6 +142,7 @@ const char* RpcMethodName(RpcMethod method) {
     case RpcMethod::kPreviewSchedule: return "PreviewSchedule";
     case RpcMethod::kUpdateSchedule: return "UpdateSchedule";
     case RpcMethod::kListDecisions: return "ListDecisions";
+    case RpcMethod::kLeaseSchedule: return "LeaseSchedule";
   }
   return "unknown";
 }
@@ -398,9 +399,10 @@ void ServerMetrics::AppendRunFamilies(std::vector<prometheus::MetricFamily>& fam
     }
   }
 
+  // Empty families are left out, as prometheus-cpp's registry leaves them out.
   for (auto* family :
        {&learning_rate, &step, &epoch, &finished, &metric, &reports, &rejected}) {
-    families.push_back(std::move(*family));
+    if (!family->metric.empty()) families.push_back(std::move(*family));
   }
 }
 

@@ -59,8 +59,9 @@ enum class RpcMethod {
   kPreviewSchedule,
   kUpdateSchedule,
   kListDecisions,
+  kLeaseSchedule,
 };
-inline constexpr int kRpcMethodCount = 9;
+inline constexpr int kRpcMethodCount = 10;
 
 // The series of one run, as handles that the run's registry entry keeps and that its `mu`
 // guards. A default-constructed RunSeries has null handles: the run has been removed.

@@ -33,7 +33,9 @@ ABSL_FLAG(int, worker_index, 0, "this worker's shard, in [0, --workers)");
 ABSL_FLAG(std::string, worker, "", "this worker's name, sent with every request; "
                                    "worker-<worker_index> when empty");
 ABSL_FLAG(int, epochs, 10, "number of epochs to train");
-ABSL_FLAG(bool, per_step, false, "ask the server for the rate before every step, not every epoch");
+ABSL_FLAG(bool, per_step, false,
+          "change the rate before every step, not every epoch; the rate is computed locally "
+          "from a schedule leased from the server, which renews the lease when needed");
 ABSL_FLAG(std::string, data_dir, lrsched::trainer::kFashionMnistDirectory,
           "folder of the Fashion-MNIST gzip IDX files (Debian package dataset-fashion-mnist)");
 ABSL_FLAG(int64_t, train_limit, 0, "train on the first N training images only; 0 for all 60,000");
@@ -158,7 +160,7 @@ absl::StatusOr<EpochResult> TrainOneEpoch(SgdTrainer& trainer, RemoteRun& run,
 
   const int64_t first_step = trainer.global_step();
   return trainer.TrainEpoch(train, [&](int64_t step) -> absl::StatusOr<double> {
-    ASSIGN_OR_RETURN(const double rate, run.LearningRate(step, epoch));
+    ASSIGN_OR_RETURN(const double rate, run.LocalLearningRate(step, epoch));
     if (step == first_step) *first_rate = rate;
     return rate;
   });

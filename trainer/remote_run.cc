@@ -68,6 +68,12 @@ absl::StatusOr<double> RemoteRun::LearningRate(int64_t step, int64_t epoch) {
   return reply->learning_rate();
 }
 
+absl::StatusOr<double> RemoteRun::LocalLearningRate(int64_t step, int64_t epoch) {
+  auto rate = local_->LearningRate(step, epoch);
+  if (!rate.ok()) return AtServer(rate.status(), *client_);
+  return rate;
+}
+
 absl::Status RemoteRun::Report(int64_t step, int64_t epoch,
                                const std::map<std::string, double>& metrics) {
   auto stored = client_->ReportMetrics(run_id(), worker_, step, epoch, metrics);

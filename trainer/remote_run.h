@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "client/client.h"
+#include "client/local_schedule.h"
 
 namespace lrsched::trainer {
 
@@ -38,16 +39,24 @@ class RemoteRun {
   // Asks the server for the rate at (step, epoch).
   absl::StatusOr<double> LearningRate(int64_t step, int64_t epoch);
 
+  // Returns the same rate as LearningRate, computed locally from a leased schedule, so most
+  // steps need no call to the server.
+  absl::StatusOr<double> LocalLearningRate(int64_t step, int64_t epoch);
+
   // Reports metrics measured at (step, epoch); the server has stored them when this returns.
   absl::Status Report(int64_t step, int64_t epoch, const std::map<std::string, double>& metrics);
 
  private:
   RemoteRun(std::shared_ptr<Client> client, v1::Run run, std::string worker)
-      : client_(std::move(client)), run_(std::move(run)), worker_(std::move(worker)) {}
+      : client_(std::move(client)),
+        run_(std::move(run)),
+        worker_(std::move(worker)),
+        local_(std::make_unique<LocalSchedule>(client_.get(), run_.run_id(), worker_)) {}
 
   std::shared_ptr<Client> client_;
   v1::Run run_;
   std::string worker_;
+  std::unique_ptr<LocalSchedule> local_;
 };
 
 }  // namespace lrsched::trainer

@@ -27,13 +27,13 @@ struct FlagInfo {
 // Every flag of every command. A flag takes a value in all commands or in none, which lets
 // the arguments be split before the command is known.
 constexpr FlagInfo kFlags[] = {
-    {"server", true, false}, {"timeout", true, false},   {"help", false, true},
-    {"id", true, false},     {"spec", true, false},      {"workers", true, false},
-    {"label", true, true},   {"page_size", true, false}, {"step", true, false},
-    {"epoch", true, false},  {"worker", true, false},    {"metric", true, true},
-    {"steps", true, false},  {"json", false, false},     {"policy", true, false},
-    {"from", true, false},   {"scale", true, false},     {"set", true, false},
-    {"finish", false, false}, {"reason", true, false},   {"operator", true, false},
+    {"server", true, false},  {"timeout", true, false},   {"help", false, true},
+    {"id", true, false},      {"spec", true, false},      {"workers", true, false},
+    {"label", true, true},    {"page_size", true, false}, {"step", true, false},
+    {"epoch", true, false},   {"worker", true, false},    {"metric", true, true},
+    {"steps", true, false},   {"json", false, false},     {"policy", true, false},
+    {"from", true, false},    {"scale", true, false},     {"set", true, false},
+    {"finish", false, false}, {"reason", true, false},    {"operator", true, false},
 };
 
 constexpr absl::string_view kGlobalFlags[] = {"server", "timeout", "help"};

@@ -17,8 +17,8 @@
 namespace lrsched::cli {
 namespace {
 
-// Names the input in messages: "spec file \"s.json\"", "policy from standard input".
-// `kind` is "spec" or "policy".
+// Returns the name of an input for messages, such as "spec file \"s.json\"" or "policy from
+// standard input". `kind` is "spec" or "policy".
 std::string DescribeSource(absl::string_view kind, absl::string_view path) {
   if (path == "-") return absl::StrCat(kind, " from standard input");
   return absl::StrCat(kind, " file \"", absl::CHexEscape(path), "\"");

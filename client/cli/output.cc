@@ -68,8 +68,10 @@ std::string ScheduleFamilyName(const v1::ScheduleSpec& spec) {
   const v1::Schedule& schedule = spec.schedule();
   const google::protobuf::OneofDescriptor* family =
       schedule.GetDescriptor()->FindOneofByName("family");
+  if (family == nullptr) return "none";
+
   const google::protobuf::FieldDescriptor* field =
-      family == nullptr ? nullptr : schedule.GetReflection()->GetOneofFieldDescriptor(schedule, family);
+      schedule.GetReflection()->GetOneofFieldDescriptor(schedule, family);
   return field == nullptr ? "none" : field->name();
 }
 
@@ -154,7 +156,7 @@ std::string DecisionsToTable(const std::vector<v1::Decision>& decisions) {
   std::vector<std::vector<std::string>> rows = {
       {"SEQ", "FROM", "ACTION", "RATE", "ACTOR", "TIME", "REASON"}};
   for (const v1::Decision& decision : decisions) {
-    // A finished run has no rate from the decision's position on; the stored 0 is no rate.
+    // The server stores 0 as the rate of a finish, but a finished run has no rate at all.
     const std::string rate = decision.action_case() == v1::Decision::kFinish
                                  ? "-"
                                  : FormatDouble(decision.learning_rate());

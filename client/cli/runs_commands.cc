@@ -285,8 +285,8 @@ absl::StatusOr<std::optional<v1::Decision>> FindStoredDecision(
   return std::nullopt;
 }
 
-// Returns `status` of the last of `attempts` UpdateSchedule attempts made since `start`, with
-// the attempt count in the message when there was more than one.
+// Returns the status of the last UpdateSchedule attempt. When there was more than one attempt,
+// its message starts with their number and the time since `start`.
 absl::Status WithAttemptCount(const absl::Status& status, int attempts, absl::Time start) {
   if (attempts == 1) return status;
   const absl::Duration elapsed = absl::Trunc(absl::Now() - start, absl::Milliseconds(10));
@@ -296,8 +296,8 @@ absl::Status WithAttemptCount(const absl::Status& status, int attempts, absl::Ti
                                    status.message()));
 }
 
-// Sends an UpdateSchedule request, retrying within `global.timeout`, and never records the
-// decision twice.
+// Sends an UpdateSchedule request and retries it within `global.timeout`, without recording
+// the decision a second time when a reply was lost.
 //
 // The client library retries every UNAVAILABLE, but UNAVAILABLE can also mean that the server
 // stored the decision and its reply was lost. A blind retry would then record it again, and a
@@ -334,8 +334,9 @@ absl::StatusOr<v1::Decision> SendUpdateWithoutDuplicates(const GlobalOptions& gl
            << absl::StatusCodeToString(code) << " (attempt " << attempt
            << "): " << decision.status().message() << "\n";
     if (code == absl::StatusCode::kUnavailable) {
+      const absl::Duration budget = std::max(deadline - absl::Now(), absl::ZeroDuration());
       ASSIGN_OR_RETURN(std::optional<v1::Decision> stored,
-                       FindStoredDecision(global, deadline - absl::Now(), request, last_sequence));
+                       FindStoredDecision(global, budget, request, last_sequence));
       if (stored.has_value()) {
         io.err << "the server stored the decision before its reply was lost\n";
         return *std::move(stored);

@@ -41,8 +41,10 @@ constexpr CommandText kCommands[] = {
      "    --spec FILE|-      switch to this schedule spec, counting positions from POSITION;\n"
      "                       its unit must be the run's\n"
      "    --finish           end the run: positions from POSITION on have no rate\n"
-     "    --reason TEXT      why the schedule changes, kept in the run's history (required)\n"
-     "    --operator NAME    who makes the change (default: operator)\n"},
+     "    --reason TEXT      why the schedule changes, kept in the run's history; required,\n"
+     "                       at most 1000 characters\n"
+     "    --operator NAME    who makes the change, up to 128 characters from [A-Za-z0-9._:-]\n"
+     "                       (default: operator)\n"},
     {"runs history", "RUN_ID [--json]",
      "  Prints every decision on the run's rate, oldest first, as a table: sequence,\n"
      "  first position, action, resulting rate, actor, time (UTC) and reason.\n"

@@ -24,6 +24,12 @@ void ExpectInvalid(const absl::Status& status, const std::string& fragment) {
       << "message: " << status.message() << "\nexpected to contain: " << fragment;
 }
 
+// Expects `status` to be INVALID_ARGUMENT with exactly `message`.
+void ExpectInvalidMessage(const absl::Status& status, const std::string& message) {
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_EQ(status.message(), message);
+}
+
 TEST(ParseArgs, SplitsPositionalsAndFlags) {
   const ParsedArgs parsed =
       MustParse({"report", "r1", "--step", "5", "--metric=loss=0.3", "--metric", "acc=0.9"});
@@ -272,6 +278,43 @@ TEST(ParseCreateRunArgs, Errors) {
   }
 }
 
+TEST(ParseCreateRunArgs, PolicyPath) {
+  auto without = ParseCreateRunArgs(MustParse({"runs", "create", "--id", "r1", "--spec", "s"}));
+  ASSERT_TRUE(without.ok()) << without.status();
+  EXPECT_EQ(without->policy_path, "");
+
+  auto from_file = ParseCreateRunArgs(
+      MustParse({"runs", "create", "--id", "r1", "--spec", "-", "--policy", "p.json"}));
+  ASSERT_TRUE(from_file.ok()) << from_file.status();
+  EXPECT_EQ(from_file->spec_path, "-");
+  EXPECT_EQ(from_file->policy_path, "p.json");
+
+  auto from_stdin = ParseCreateRunArgs(
+      MustParse({"runs", "create", "--id", "r1", "--spec", "s.json", "--policy", "-"}));
+  ASSERT_TRUE(from_stdin.ok()) << from_stdin.status();
+  EXPECT_EQ(from_stdin->policy_path, "-");
+}
+
+TEST(ParseCreateRunArgs, PolicyErrors) {
+  const struct {
+    std::vector<std::string> args;
+    std::string message;
+  } cases[] = {
+      {{"runs", "create", "--id", "r1", "--spec", "-", "--policy", "-"},
+       "--spec and --policy cannot both read standard input (-): give one of them as a file "
+       "path"},
+      {{"runs", "create", "--id", "r1", "--spec", "s", "--policy", ""},
+       "--policy must not be empty: give a file path, or - for standard input"},
+      {{"runs", "create", "--id", "r1", "--spec", "s", "--policy", "a", "--policy", "b"},
+       "--policy is given 2 times, but may be given only once"},
+  };
+  for (const auto& test_case : cases) {
+    SCOPED_TRACE(test_case.message);
+    ExpectInvalidMessage(ParseCreateRunArgs(MustParse(test_case.args)).status(),
+                         test_case.message);
+  }
+}
+
 TEST(ParseRunIdArgs, ChecksTheId) {
   EXPECT_EQ(ParseRunIdArgs(MustParse({"runs", "get", "r-1.a:b_c"}), "runs get").value_or(""),
             "r-1.a:b_c");
@@ -363,6 +406,155 @@ TEST(ParsePreviewArgs, FullCommandAndErrors) {
                 "missing required flag --steps");
   ExpectInvalid(ParsePreviewArgs(MustParse({"preview", "--spec", "s", "--steps", "0"})).status(),
                 "--steps must be at least 1, got 0");
+}
+
+// Returns the arguments of `lrsched runs update r1 --from 5 ... --reason plateau` with
+// `action` in place of the dots.
+std::vector<std::string> UpdateArgs(const std::vector<std::string>& action) {
+  std::vector<std::string> args = {"runs", "update", "r1", "--from", "5"};
+  args.insert(args.end(), action.begin(), action.end());
+  args.insert(args.end(), {"--reason", "plateau"});
+  return args;
+}
+
+TEST(ParseUpdateScheduleArgs, ScaleWithOperator) {
+  std::vector<std::string> args = UpdateArgs({"--scale", "0.5"});
+  args.insert(args.end(), {"--operator", "ana"});
+  auto parsed = ParseUpdateScheduleArgs(MustParse(args));
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  const v1::UpdateScheduleRequest& request = parsed->request;
+  EXPECT_EQ(request.run_id(), "r1");
+  EXPECT_EQ(request.effective_position(), 5);
+  EXPECT_EQ(request.action_case(), v1::UpdateScheduleRequest::kScale);
+  EXPECT_EQ(request.scale(), 0.5);
+  EXPECT_EQ(request.reason(), "plateau");
+  EXPECT_EQ(request.operator_(), "ana");
+  EXPECT_EQ(parsed->spec_path, "");
+}
+
+TEST(ParseUpdateScheduleArgs, EachAction) {
+  auto set = ParseUpdateScheduleArgs(MustParse(UpdateArgs({"--set", "1e-3"})));
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(set->request.action_case(), v1::UpdateScheduleRequest::kSet);
+  EXPECT_EQ(set->request.set(), 1e-3);
+  EXPECT_EQ(set->request.operator_(), "");
+
+  auto spec = ParseUpdateScheduleArgs(MustParse(UpdateArgs({"--spec", "cosine.json"})));
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->spec_path, "cosine.json");
+  // The spec is read after parsing, so the request has no action yet.
+  EXPECT_EQ(spec->request.action_case(), v1::UpdateScheduleRequest::ACTION_NOT_SET);
+
+  auto finish = ParseUpdateScheduleArgs(MustParse(UpdateArgs({"--finish"})));
+  ASSERT_TRUE(finish.ok()) << finish.status();
+  EXPECT_EQ(finish->request.action_case(), v1::UpdateScheduleRequest::kFinish);
+  EXPECT_TRUE(finish->request.finish());
+}
+
+TEST(ParseUpdateScheduleArgs, PositionZeroAndLargest) {
+  for (const std::string position : {"0", "9223372036854775807"}) {
+    SCOPED_TRACE(position);
+    auto parsed = ParseUpdateScheduleArgs(MustParse(
+        {"runs", "update", "r1", "--from", position, "--finish", "--reason", "done"}));
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    EXPECT_EQ(std::to_string(parsed->request.effective_position()), position);
+  }
+}
+
+TEST(ParseUpdateScheduleArgs, Errors) {
+  const std::string huge(100000, 'a');
+  const struct {
+    std::vector<std::string> args;
+    std::string message;
+  } cases[] = {
+      {{"runs", "update", "--from", "5", "--finish", "--reason", "x"}, "missing RUN_ID argument"},
+      {{"runs", "update", "r/1", "--from", "5", "--finish", "--reason", "x"},
+       "RUN_ID \"r/1\" contains \"/\"; allowed are letters, digits and \"._:-\""},
+      {{"runs", "update", huge, "--from", "5", "--finish", "--reason", "x"},
+       "RUN_ID is 100000 characters long, at most 128 allowed: \"" + std::string(40, 'a') +
+           "...\""},
+      {{"runs", "update", "r1", "--finish", "--reason", "x"}, "missing required flag --from"},
+      {{"runs", "update", "r1", "--from", "-1", "--finish", "--reason", "x"},
+       "--from must be at least 0, got -1"},
+      {{"runs", "update", "r1", "--from", "1.5", "--finish", "--reason", "x"},
+       "--from must be an integer, got \"1.5\""},
+      {{"runs", "update", "r1", "--from", "5", "--reason", "x"},
+       "missing action: give exactly one of --scale, --set, --spec or --finish"},
+      {UpdateArgs({"--scale", "0.5", "--finish"}),
+       "--scale and --finish cannot be combined: give exactly one of --scale, --set, --spec or "
+       "--finish"},
+      {UpdateArgs({"--set", "0.1", "--spec", "s.json"}),
+       "--set and --spec cannot be combined: give exactly one of --scale, --set, --spec or "
+       "--finish"},
+      {UpdateArgs({"--scale", "0.5", "--set", "0.1", "--finish"}),
+       "--scale and --set cannot be combined: give exactly one of --scale, --set, --spec or "
+       "--finish"},
+      {UpdateArgs({"--scale", "nan"}), "--scale must be a finite number, got \"nan\""},
+      {UpdateArgs({"--scale", "inf"}), "--scale must be a finite number, got \"inf\""},
+      {UpdateArgs({"--scale", "half"}), "--scale must be a number, got \"half\""},
+      {UpdateArgs({"--scale", "0"}), "--scale must be greater than 0, got 0"},
+      {UpdateArgs({"--scale", "-0.5"}), "--scale must be greater than 0, got -0.5"},
+      {UpdateArgs({"--scale", "1e400"}), "--scale is out of the range of a double, got \"1e400\""},
+      {UpdateArgs({"--set", "-1"}), "--set must be greater than 0, got -1"},
+      {UpdateArgs({"--set", "NaN"}), "--set must be a finite number, got \"NaN\""},
+      {UpdateArgs({"--spec", ""}),
+       "--spec must not be empty: give a file path, or - for standard input"},
+      {UpdateArgs({"--scale", "0.5", "--scale", "0.4"}),
+       "--scale is given 2 times, but may be given only once"},
+      {{"runs", "update", "r1", "--from", "5", "--finish"},
+       "missing required flag --reason: say why the schedule changes, such as --reason \"loss "
+       "plateau\""},
+      {{"runs", "update", "r1", "--from", "5", "--finish", "--reason", ""},
+       "--reason must not be empty: say why the schedule changes"},
+      {{"runs", "update", "r1", "--from", "5", "--finish", "--reason", "x", "--operator", "a b"},
+       "--operator \"a b\" contains \" \"; allowed are letters, digits and \"._:-\""},
+      {{"runs", "update", "r1", "--from", "5", "--finish", "--reason", "x", "--operator", huge},
+       "--operator is 100000 characters long, at most 128 allowed: \"" + std::string(40, 'a') +
+           "...\""},
+      {{"runs", "update", "r1", "--from", "5", "--finish", "--reason", "x", "--json"},
+       "--json is not a flag of 'lrsched runs update'"},
+      {{"runs", "update", "r1", "r2", "--from", "5", "--finish", "--reason", "x"},
+       "unexpected argument \"r2\": this command takes only RUN_ID"},
+  };
+  for (const auto& test_case : cases) {
+    SCOPED_TRACE(test_case.message.substr(0, 80));
+    ExpectInvalidMessage(ParseUpdateScheduleArgs(MustParse(test_case.args)).status(),
+                         test_case.message);
+  }
+}
+
+TEST(ParseHistoryArgs, TableAndJson) {
+  auto table = ParseHistoryArgs(MustParse({"runs", "history", "r1"}));
+  ASSERT_TRUE(table.ok()) << table.status();
+  EXPECT_EQ(table->run_id, "r1");
+  EXPECT_FALSE(table->json);
+
+  auto json = ParseHistoryArgs(MustParse({"runs", "history", "r1", "--json"}));
+  ASSERT_TRUE(json.ok()) << json.status();
+  EXPECT_TRUE(json->json);
+}
+
+TEST(ParseHistoryArgs, Errors) {
+  const struct {
+    std::vector<std::string> args;
+    std::string message;
+  } cases[] = {
+      {{"runs", "history"}, "missing RUN_ID argument"},
+      {{"runs", "history", "r 1"},
+       "RUN_ID \"r 1\" contains \" \"; allowed are letters, digits and \"._:-\""},
+      {{"runs", "history", "r1", "--from", "3"}, "--from is not a flag of 'lrsched runs history'"},
+      {{"runs", "history", "r1", "r2"},
+       "unexpected argument \"r2\": this command takes only RUN_ID"},
+  };
+  for (const auto& test_case : cases) {
+    SCOPED_TRACE(test_case.message);
+    ExpectInvalidMessage(ParseHistoryArgs(MustParse(test_case.args)).status(), test_case.message);
+  }
+}
+
+TEST(ParseArgs, FinishTakesNoValue) {
+  ExpectInvalidMessage(ParseArgs({"runs", "update", "r1", "--finish=yes"}).status(),
+                       "--finish takes no value");
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# End-to-end test of the lrsched command against a real lrsched-server on 127.0.0.1: every
-# command, its errors and exit statuses, a server that is down, a restart on the same port
-# while a command retries, and a clean stop on SIGTERM.
+# End-to-end test of the lrsched command against a real lrsched-server on 127.0.0.1. It covers
+# every command with its errors and exit statuses, and a run with a ReduceLROnPlateau policy and
+# operator decisions. It also covers a server that is down, a restart on the same port while a
+# command retries, and a clean stop on SIGTERM.
 #
 # Usage: cli_end_to_end_test.sh LRSCHED_BINARY LRSCHED_SERVER_BINARY
 # Prints one line per check and ends with "N passed, N failed"; exits 1 if any check failed.
@@ -78,6 +79,32 @@ expect_out_contains() {
   fi
 }
 
+# Checks that OUT is a number within 1e-15 of `expected`, for rates that are products of
+# several factors and so need not print as the shortest decimal of the exact product.
+expect_out_near() {
+  local name=$1 expected=$2
+  if awk -v got="$OUT" -v expected="$expected" 'BEGIN {
+       if (got !~ /^[-+.0-9eE]+$/) exit 1
+       difference = got - expected
+       if (difference < 0) difference = -difference
+       exit !(difference <= 1e-15)
+     }'; then
+    pass "$name: output $OUT is within 1e-15 of $expected"
+  else
+    fail "$name: output $OUT, expected $expected within 1e-15" "stderr: ${ERR:0:500}"
+  fi
+}
+
+# Checks that some line of OUT matches the extended regular expression `pattern`.
+expect_out_line() {
+  local name=$1 pattern=$2
+  if grep -Eq -- "$pattern" <<<"$OUT"; then
+    pass "$name: a line matches $pattern"
+  else
+    fail "$name: no line matches $pattern" "stdout: ${OUT:0:1500}"
+  fi
+}
+
 expect_err_contains() {
   local name=$1 fragment=$2
   if [[ "$ERR" == *"$fragment"* ]]; then
@@ -143,6 +170,15 @@ cat >"$WORK_DIR/zero_step_size.json" <<'EOF'
 EOF
 cat >"$WORK_DIR/unknown_field.json" <<'EOF'
 {"base_lr": 0.1, "unit": "STEP", "schedul": {}}
+EOF
+cat >"$WORK_DIR/epoch_constant.json" <<'EOF'
+{"base_lr": 0.1, "unit": "EPOCH", "schedule": {"constant": {}}}
+EOF
+cat >"$WORK_DIR/plateau.json" <<'EOF'
+{"monitor": "test_loss", "reduce_lr_on_plateau": {"factor": 0.5, "patience": 0}}
+EOF
+cat >"$WORK_DIR/bad_factor.json" <<'EOF'
+{"monitor": "test_loss", "reduce_lr_on_plateau": {"factor": 1.5, "patience": 0}}
 EOF
 
 if ! start_server; then
@@ -322,8 +358,8 @@ expect_err_contains "preview empty stdin" "spec from standard input"
 
 run_lrsched --help
 expect_status "--help" 0
-for command in "runs create" "runs get" "runs list" "runs delete" "lr RUN_ID" "report RUN_ID" \
-  "preview" "health"; do
+for command in "runs create" "runs get" "runs list" "runs delete" "runs update RUN_ID" \
+  "runs history RUN_ID" "lr RUN_ID" "report RUN_ID" "preview" "health"; do
   expect_out_contains "--help" "lrsched $command"
 done
 
@@ -340,6 +376,139 @@ expect_out "runs delete" "deleted run r2"
 run_lrsched runs get --server "$ADDRESS" r2
 expect_status "runs get deleted" 1
 expect_err_contains "runs get deleted" "error: NOT_FOUND: "
+
+# --- A run with a ReduceLROnPlateau policy, operator decisions and the history. ---
+
+run_lrsched runs create --server "$ADDRESS" --id plateau --spec "$WORK_DIR/epoch_constant.json" \
+  --policy "$WORK_DIR/plateau.json"
+expect_status "runs create with policy" 0
+expect_out_contains "runs create with policy" '"monitor": "test_loss"'
+expect_out_contains "runs create with policy" '"factor": 0.5'
+expect_out_contains "runs create with policy" '"decided_through": "-1"'
+
+run_lrsched runs history --server "$ADDRESS" plateau
+expect_status "runs history before decisions" 0
+expect_out "runs history before decisions" "no decisions"
+
+# The monitored loss improves at epoch 1 and then stops improving.
+losses=(1.0 0.9 0.95 0.97)
+for epoch in 0 1 2 3; do
+  run_lrsched report --server "$ADDRESS" plateau --step $((epoch * 100)) --epoch "$epoch" \
+    --worker w0 --metric "test_loss=${losses[$epoch]}"
+  expect_status "report plateau epoch $epoch" 0
+done
+
+# PyTorch's ReduceLROnPlateau in mode "min" with threshold_mode "rel" and the default threshold
+# 1e-4 counts a loss as better than the best when loss < best * (1 - 1e-4). Each epoch that is
+# not better adds one bad epoch, and more than `patience` (0) bad epochs multiply the rate by
+# `factor` (0.5) and reset the count. Epoch 0 (1.0) sets the best and epoch 1 (0.9) improves
+# it. Epoch 2 (0.95) and epoch 3 (0.97) are not better than 0.9, so each halves the rate. A
+# step at the end of epoch E sets the rate of epoch E + 1: with base 0.1, epochs 0 to 4 get
+# 0.1, 0.1, 0.1, 0.05 and 0.025. `lr` for epoch E waits until the policy has stepped through
+# epoch E - 1, which the reports above completed.
+expected_rates=(0.1 0.1 0.1 0.05 0.025)
+for epoch in 0 1 2 3 4; do
+  run_lrsched lr --server "$ADDRESS" plateau --step $((epoch * 100)) --epoch "$epoch" --worker w0
+  expect_status "lr plateau epoch $epoch" 0
+  expect_out "lr plateau epoch $epoch" "${expected_rates[$epoch]}"
+done
+
+# Workers have received rates up to epoch 4, so epoch 5 is the first that may change.
+run_lrsched runs update --server "$ADDRESS" plateau --from 5 --scale 0.1 \
+  --reason "loss spikes after the data change" --operator e2e
+expect_status "runs update --scale" 0
+expect_out_contains "runs update --scale" '"effective_position": "5"'
+expect_out_contains "runs update --scale" '"scale": 0.1'
+expect_out_contains "runs update --scale" '"actor": "operator:e2e"'
+expect_out_contains "runs update --scale" '"sequence": "3"'
+
+# An improving loss at epoch 4 lets the policy step through epoch 4 without a decision.
+run_lrsched report --server "$ADDRESS" plateau --step 400 --epoch 4 --worker w0 \
+  --metric test_loss=0.5
+expect_status "report plateau epoch 4" 0
+
+run_lrsched lr --server "$ADDRESS" plateau --step 500 --epoch 5 --worker w0
+expect_status "lr plateau epoch 5 after update" 0
+expect_out_near "lr plateau epoch 5 after update" 0.0025
+
+run_lrsched runs update --server "$ADDRESS" plateau --from 0 --scale 0.5 --reason "too late"
+expect_status "runs update in the past" 1
+expect_err_contains "runs update in the past" "error: FAILED_PRECONDITION: "
+expect_err_contains "runs update in the past" "effective_position 0 is in the past"
+
+run_lrsched runs history --server "$ADDRESS" plateau
+expect_status "runs history" 0
+expect_out_line "runs history" '^SEQ +FROM +ACTION +RATE +ACTOR +TIME +REASON$'
+expect_out_line "runs history" \
+  '^1 +3 +scale 0\.5 +0\.05 +policy:reduce_lr_on_plateau +[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z +no improvement'
+expect_out_line "runs history" \
+  '^2 +4 +scale 0\.5 +0\.025 +policy:reduce_lr_on_plateau +[0-9T:-]+Z +no improvement'
+expect_out_line "runs history" \
+  '^3 +5 +scale 0\.1 +0\.0025[0-9]* +operator:e2e +[0-9T:-]+Z +loss spikes after the data change$'
+history_rows=$(($(printf '%s\n' "$OUT" | wc -l) - 1))
+if [[ "$history_rows" == 3 ]]; then
+  pass "runs history: 3 decisions"
+else
+  fail "runs history: $history_rows decisions, expected 3" "stdout: ${OUT:0:1500}"
+fi
+
+run_lrsched runs history --server "$ADDRESS" plateau --json
+expect_status "runs history --json" 0
+expect_out_contains "runs history --json" '"actor": "policy:reduce_lr_on_plateau"'
+expect_out_contains "runs history --json" '"boundary": "3"'
+expect_out_contains "runs history --json" '"actor": "operator:e2e"'
+
+run_lrsched runs create --server "$ADDRESS" --id bad-policy \
+  --spec "$WORK_DIR/epoch_constant.json" --policy "$WORK_DIR/bad_factor.json"
+expect_status "runs create with factor 1.5" 1
+expect_err_contains "runs create with factor 1.5" "error: INVALID_ARGUMENT: "
+expect_err_contains "runs create with factor 1.5" "policy.reduce_lr_on_plateau.factor"
+
+run_lrsched runs create --server "$ADDRESS" --id no-policy-file \
+  --spec "$WORK_DIR/epoch_constant.json" --policy "$WORK_DIR/missing_policy.json"
+expect_status "runs create missing policy file" 2
+expect_err_contains "runs create missing policy file" \
+  "cannot open policy file \"$WORK_DIR/missing_policy.json\": No such file or directory"
+
+STDIN_FILE="$WORK_DIR/plateau.json" run_lrsched runs create --server "$ADDRESS" \
+  --id both-stdin --spec - --policy -
+expect_status "runs create spec and policy from stdin" 2
+expect_err_contains "runs create spec and policy from stdin" \
+  "--spec and --policy cannot both read standard input"
+
+run_lrsched runs update --server "$ADDRESS" plateau --from 9 --scale 0.5
+expect_status "runs update without --reason" 2
+expect_err_contains "runs update without --reason" "missing required flag --reason"
+
+run_lrsched runs update --server "$ADDRESS" plateau --from 9 --scale 0.5 --finish --reason x
+expect_status "runs update two actions" 2
+expect_err_contains "runs update two actions" "--scale and --finish cannot be combined"
+
+run_lrsched runs update --server "$ADDRESS" plateau --from 9 --scale nan --reason x
+expect_status "runs update NaN scale" 2
+expect_err_contains "runs update NaN scale" '--scale must be a finite number, got "nan"'
+
+run_lrsched runs update --server "$ADDRESS" plateau --from -1 --scale 0.5 --reason x
+expect_status "runs update negative position" 2
+expect_err_contains "runs update negative position" "--from must be at least 0, got -1"
+
+run_lrsched runs update --server "$ADDRESS" plateau --from 9 --spec "$WORK_DIR/missing.json" \
+  --reason x
+expect_status "runs update missing spec file" 2
+expect_err_contains "runs update missing spec file" "cannot open spec file"
+
+run_lrsched runs update --server "$ADDRESS" plateau --from 9 --scale 0.5 --reason "$huge_id"
+expect_status "runs update huge reason" 1
+expect_err_contains "runs update huge reason" "error: INVALID_ARGUMENT: reason is 100000 characters"
+if ((${#ERR} < 1000)); then
+  pass "runs update huge reason: message is short (${#ERR} bytes)"
+else
+  fail "runs update huge reason: message is ${#ERR} bytes"
+fi
+
+run_lrsched runs history --server "$ADDRESS" no-such-run
+expect_status "runs history unknown run" 1
+expect_err_contains "runs history unknown run" "error: NOT_FOUND: "
 
 # --- A server that is down, then comes back on the same port. ---
 
@@ -370,6 +539,13 @@ if start_server "$ADDRESS"; then
   expect_status "runs get across restart" 0
   expect_out_contains "runs get across restart" '"report_count": "1"'
   expect_err_contains "runs get across restart" "failed with UNAVAILABLE (attempt 1)"
+
+  run_lrsched runs history --server "$ADDRESS" plateau
+  expect_status "runs history after restart" 0
+  expect_out_line "runs history after restart" '^3 +5 +scale 0\.1 .* +operator:e2e '
+  run_lrsched lr --server "$ADDRESS" plateau --step 500 --epoch 5 --worker w0
+  expect_status "lr plateau epoch 5 after restart" 0
+  expect_out_near "lr plateau epoch 5 after restart" 0.0025
   stop_server "restarted server"
 else
   kill "$retrying_pid" 2>/dev/null

@@ -2,6 +2,7 @@
 // status, spec input, and each command against the in-process fake server.
 #include "client/cli/cli.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -53,8 +54,9 @@ TEST(CliHelp, ListsEveryCommand) {
     const CliResult result = RunLrsched(args);
     EXPECT_EQ(result.exit_status, kExitSuccess);
     EXPECT_EQ(result.err, "");
-    for (const char* command : {"runs create", "runs get", "runs list", "runs delete", "lr",
-                                "report", "preview", "health", "--server", "--timeout"}) {
+    for (const char* command :
+         {"runs create", "runs get", "runs list", "runs delete", "runs update", "runs history",
+          "lr", "report", "preview", "health", "--policy", "--server", "--timeout"}) {
       EXPECT_TRUE(Contains(result.out, command)) << command;
     }
   }
@@ -68,6 +70,19 @@ TEST(CliHelp, OneCommand) {
     EXPECT_TRUE(Contains(result.out, "usage: lrsched report RUN_ID --step STEP")) << result.out;
     EXPECT_FALSE(Contains(result.out, "runs create")) << result.out;
   }
+}
+
+TEST(CliHelp, UpdateAndHistory) {
+  const CliResult update = RunLrsched({"help", "runs", "update"});
+  EXPECT_EQ(update.exit_status, kExitSuccess);
+  EXPECT_EQ(update.out.substr(0, update.out.find('\n')),
+            "usage: lrsched runs update RUN_ID --from POSITION (--scale F | --set RATE | "
+            "--spec FILE|- | --finish) --reason TEXT [--operator NAME]");
+
+  const CliResult history = RunLrsched({"runs", "history", "--help"});
+  EXPECT_EQ(history.exit_status, kExitSuccess);
+  EXPECT_EQ(history.out.substr(0, history.out.find('\n')),
+            "usage: lrsched runs history RUN_ID [--json]");
 }
 
 TEST(CliUsageErrors, ExitTwoWithMessageAndUsage) {
@@ -102,6 +117,22 @@ TEST(CliUsageErrors, ExitTwoWithMessageAndUsage) {
       {{"health", "--frobnicate"},
        "error: unknown flag \"--frobnicate\"",
        "usage: lrsched [--server"},
+      {{"runs", "create", "--id", "r1", "--spec", "-", "--policy", "-"},
+       "error: --spec and --policy cannot both read standard input (-)",
+       "usage: lrsched runs create --id RUN_ID"},
+      {{"runs", "update", "r1", "--from", "3", "--scale", "0.5"},
+       "error: missing required flag --reason",
+       "usage: lrsched runs update RUN_ID --from POSITION"},
+      {{"runs", "update", "r1", "--from", "3", "--scale", "0.5", "--set", "0.1", "--reason", "x"},
+       "error: --scale and --set cannot be combined",
+       "usage: lrsched runs update RUN_ID"},
+      {{"runs", "update", "r1", "--from", "3", "--scale", "NaN", "--reason", "x"},
+       "error: --scale must be a finite number, got \"NaN\"",
+       "usage: lrsched runs update RUN_ID"},
+      {{"runs", "update", "r1", "--from", "-3", "--finish", "--reason", "x"},
+       "error: --from must be at least 0, got -3",
+       "usage: lrsched runs update RUN_ID"},
+      {{"runs", "history"}, "error: missing RUN_ID argument", "usage: lrsched runs history"},
   };
   for (const auto& test_case : cases) {
     SCOPED_TRACE(test_case.message);
@@ -155,6 +186,47 @@ TEST(CliSpecInput, HugeInputIsRejected) {
   const CliResult result = RunLrsched({"preview", "--spec", "-", "--steps", "3"}, huge);
   EXPECT_EQ(result.exit_status, kExitUsageError);
   EXPECT_TRUE(Contains(result.err, "larger than the limit of 4194304 bytes")) << result.err;
+}
+
+TEST(CliPolicyInput, MissingFileNamesPath) {
+  const CliResult result = RunLrsched({"runs", "create", "--id", "r1", "--spec", "-", "--policy",
+                                       "/nonexistent/policy.json"},
+                                      kStepSpec);
+  EXPECT_EQ(result.exit_status, kExitUsageError);
+  EXPECT_EQ(result.out, "");
+  EXPECT_EQ(result.err,
+            "error: cannot open policy file \"/nonexistent/policy.json\": No such file or "
+            "directory\n");
+}
+
+TEST(CliPolicyInput, UnknownFieldNamesSourceAndField) {
+  const std::string spec_path = WriteTempFile("policy_test_spec.json", kStepSpec);
+  const CliResult result =
+      RunLrsched({"runs", "create", "--id", "r1", "--spec", spec_path, "--policy", "-"},
+                 R"({"monitor": "loss", "reduce_lr_on_plateau": {"factr": 0.5}})");
+  EXPECT_EQ(result.exit_status, kExitUsageError);
+  EXPECT_TRUE(Contains(result.err, "error: policy from standard input: invalid policy JSON: "))
+      << result.err;
+  EXPECT_TRUE(Contains(result.err, "factr")) << result.err;
+}
+
+TEST(CliPolicyInput, HugeInputIsRejected) {
+  const std::string spec_path = WriteTempFile("policy_test_spec.json", kStepSpec);
+  const CliResult result =
+      RunLrsched({"runs", "create", "--id", "r1", "--spec", spec_path, "--policy", "-"},
+                 std::string(5 << 20, ' '));
+  EXPECT_EQ(result.exit_status, kExitUsageError);
+  EXPECT_EQ(result.err,
+            "error: policy from standard input is larger than the limit of 4194304 bytes\n");
+}
+
+TEST(CliUpdateInput, MissingSpecFileNamesPath) {
+  const CliResult result = RunLrsched({"runs", "update", "r1", "--from", "3", "--spec",
+                                       "/nonexistent/cosine.json", "--reason", "switch"});
+  EXPECT_EQ(result.exit_status, kExitUsageError);
+  EXPECT_EQ(result.err,
+            "error: cannot open spec file \"/nonexistent/cosine.json\": No such file or "
+            "directory\n");
 }
 
 TEST(CliNoServer, FailsAfterTimeoutNamingAddress) {
@@ -276,6 +348,194 @@ TEST_F(CliWithServerTest, HealthServingAndNot) {
   EXPECT_TRUE(Contains(not_serving.err, "error: UNAVAILABLE: server " + server_->address() +
                                             " reports health status NOT_SERVING"))
       << not_serving.err;
+}
+
+TEST_F(CliWithServerTest, ReportRepeatedIsAlreadyStored) {
+  ASSERT_EQ(Run({"runs", "create", "--id", "r1", "--spec", "-"}, kStepSpec).exit_status,
+            kExitSuccess);
+  ASSERT_EQ(Run({"report", "r1", "--step", "1", "--metric", "loss=0.31"}).exit_status,
+            kExitSuccess);
+  const CliResult repeated = Run({"report", "r1", "--step", "1", "--metric", "loss=0.31"});
+  ASSERT_EQ(repeated.exit_status, kExitSuccess) << repeated.err;
+  EXPECT_EQ(repeated.out, "report already stored, run r1 has 1 report\n");
+}
+
+constexpr char kPlateauPolicy[] =
+    R"({"monitor": "test_loss", "reduce_lr_on_plateau": {"factor": 0.5, "patience": 1}})";
+
+TEST_F(CliWithServerTest, CreateWithPolicyFromFileAndStdin) {
+  const std::string policy_path = WriteTempFile("plateau_policy.json", kPlateauPolicy);
+  const CliResult from_file =
+      Run({"runs", "create", "--id", "r1", "--spec", "-", "--policy", policy_path}, kStepSpec);
+  ASSERT_EQ(from_file.exit_status, kExitSuccess) << from_file.err;
+  EXPECT_TRUE(Contains(from_file.out, "\"monitor\": \"test_loss\"")) << from_file.out;
+  EXPECT_TRUE(Contains(from_file.out, "\"factor\": 0.5")) << from_file.out;
+  EXPECT_TRUE(Contains(from_file.out, "\"patience\": 1")) << from_file.out;
+
+  const std::string spec_path = WriteTempFile("plateau_spec.json", kStepSpec);
+  const CliResult from_stdin =
+      Run({"runs", "create", "--id", "r2", "--spec", spec_path, "--policy", "-"}, kPlateauPolicy);
+  ASSERT_EQ(from_stdin.exit_status, kExitSuccess) << from_stdin.err;
+  EXPECT_TRUE(Contains(from_stdin.out, "\"monitor\": \"test_loss\"")) << from_stdin.out;
+
+  const CliResult without = Run({"runs", "create", "--id", "r3", "--spec", "-"}, kStepSpec);
+  ASSERT_EQ(without.exit_status, kExitSuccess) << without.err;
+  EXPECT_FALSE(Contains(without.out, "\"monitor\"")) << without.out;
+}
+
+TEST_F(CliWithServerTest, UpdatePrintsStoredDecision) {
+  ASSERT_EQ(Run({"runs", "create", "--id", "r1", "--spec", "-"}, kStepSpec).exit_status,
+            kExitSuccess);
+  const CliResult updated = Run({"runs", "update", "r1", "--from", "10", "--scale", "0.5",
+                                 "--reason", "loss plateau", "--operator", "ana"});
+  ASSERT_EQ(updated.exit_status, kExitSuccess) << updated.err;
+  EXPECT_EQ(updated.err, "");
+  EXPECT_EQ(updated.out,
+            "{\n"
+            " \"sequence\": \"1\",\n"
+            " \"effective_position\": \"10\",\n"
+            " \"reason\": \"loss plateau\",\n"
+            " \"actor\": \"operator:ana\",\n"
+            " \"boundary\": \"-1\",\n"
+            " \"learning_rate\": 0.025,\n"
+            " \"scale\": 0.5,\n"
+            " \"time\": \"2026-01-02T03:04:05Z\"\n"
+            "}\n");
+}
+
+TEST_F(CliWithServerTest, UpdateSwitchReadsSpecFromStdin) {
+  ASSERT_EQ(Run({"runs", "create", "--id", "r1", "--spec", "-"}, kStepSpec).exit_status,
+            kExitSuccess);
+  const std::string cosine_spec =
+      R"({"base_lr": 0.02, "unit": "STEP", "schedule": {"cosine_annealing_lr": {"T_max": 8}}})";
+  const CliResult updated = Run(
+      {"runs", "update", "r1", "--from", "4", "--spec", "-", "--reason", "switch"}, cosine_spec);
+  ASSERT_EQ(updated.exit_status, kExitSuccess) << updated.err;
+  EXPECT_TRUE(Contains(updated.out, "\"switch_schedule\": {")) << updated.out;
+  EXPECT_TRUE(Contains(updated.out, "\"t_max\": \"8\"")) << updated.out;
+
+  const CliResult history = Run({"runs", "history", "r1"});
+  ASSERT_EQ(history.exit_status, kExitSuccess) << history.err;
+  EXPECT_TRUE(Contains(history.out, "  switch to cosine_annealing_lr  0.02  ")) << history.out;
+}
+
+TEST_F(CliWithServerTest, UpdateErrorsFromServer) {
+  ASSERT_EQ(Run({"runs", "create", "--id", "r1", "--spec", "-"}, kStepSpec).exit_status,
+            kExitSuccess);
+  ASSERT_EQ(Run({"report", "r1", "--step", "5", "--metric", "loss=1"}).exit_status, kExitSuccess);
+
+  const CliResult past =
+      Run({"runs", "update", "r1", "--from", "5", "--scale", "0.5", "--reason", "late"});
+  EXPECT_EQ(past.exit_status, kExitServerError);
+  EXPECT_EQ(past.out, "");
+  EXPECT_EQ(past.err, "error: FAILED_PRECONDITION: effective_position 5 is in the past\n");
+
+  const CliResult unknown =
+      Run({"runs", "update", "nope", "--from", "5", "--scale", "0.5", "--reason", "x"});
+  EXPECT_EQ(unknown.exit_status, kExitServerError);
+  EXPECT_EQ(unknown.err, "error: NOT_FOUND: run \"nope\" not found\n");
+}
+
+TEST_F(CliWithServerTest, HistoryTableJsonAndEmpty) {
+  ASSERT_EQ(Run({"runs", "create", "--id", "r1", "--spec", "-"}, kStepSpec).exit_status,
+            kExitSuccess);
+  const CliResult empty = Run({"runs", "history", "r1"});
+  ASSERT_EQ(empty.exit_status, kExitSuccess) << empty.err;
+  EXPECT_EQ(empty.out, "no decisions\n");
+  const CliResult empty_json = Run({"runs", "history", "r1", "--json"});
+  ASSERT_EQ(empty_json.exit_status, kExitSuccess) << empty_json.err;
+  EXPECT_EQ(empty_json.out, "[]\n");
+
+  ASSERT_EQ(Run({"runs", "update", "r1", "--from", "10", "--scale", "0.5", "--reason",
+                 "loss plateau", "--operator", "ana"})
+                .exit_status,
+            kExitSuccess);
+  ASSERT_EQ(
+      Run({"runs", "update", "r1", "--from", "200", "--finish", "--reason", "budget spent"})
+          .exit_status,
+      kExitSuccess);
+
+  const CliResult table = Run({"runs", "history", "r1"});
+  ASSERT_EQ(table.exit_status, kExitSuccess) << table.err;
+  EXPECT_EQ(table.out,
+            "SEQ  FROM  ACTION     RATE   ACTOR              TIME                  REASON\n"
+            "1    10    scale 0.5  0.025  operator:ana       2026-01-02T03:04:05Z  loss plateau\n"
+            "2    200   finish     -      operator:operator  2026-01-02T03:04:05Z  budget spent\n");
+
+  const CliResult json = Run({"runs", "history", "r1", "--json"});
+  ASSERT_EQ(json.exit_status, kExitSuccess) << json.err;
+  EXPECT_EQ(json.out.substr(0, 5), "[\n {\n") << json.out;
+  EXPECT_TRUE(Contains(json.out, "  \"scale\": 0.5,\n")) << json.out;
+  EXPECT_TRUE(Contains(json.out, "  \"finish\": true,\n")) << json.out;
+
+  const CliResult unknown = Run({"runs", "history", "nope"});
+  EXPECT_EQ(unknown.exit_status, kExitServerError);
+  EXPECT_EQ(unknown.err, "error: NOT_FOUND: run \"nope\" not found\n");
+}
+
+// Returns the number of lines of `text` after the header line of the history table.
+int CountHistoryRows(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n')) - 1;
+}
+
+TEST_F(CliWithServerTest, UpdateWithLostReplyIsRecordedOnce) {
+  ASSERT_EQ(Run({"runs", "create", "--id", "r1", "--spec", "-"}, kStepSpec).exit_status,
+            kExitSuccess);
+  server_->service().LoseNextUpdateReplies(1);
+  const CliResult updated =
+      Run({"runs", "update", "r1", "--from", "10", "--scale", "0.5", "--reason", "plateau"});
+  ASSERT_EQ(updated.exit_status, kExitSuccess) << updated.err;
+  EXPECT_TRUE(Contains(updated.out, "\"sequence\": \"1\"")) << updated.out;
+  EXPECT_TRUE(Contains(updated.err, "UpdateSchedule on " + server_->address() +
+                                        " failed with UNAVAILABLE (attempt 1)"))
+      << updated.err;
+  EXPECT_TRUE(Contains(updated.err, "the server stored the decision before its reply was lost"))
+      << updated.err;
+
+  const CliResult history = Run({"runs", "history", "r1"});
+  ASSERT_EQ(history.exit_status, kExitSuccess) << history.err;
+  EXPECT_EQ(CountHistoryRows(history.out), 1) << history.out;
+}
+
+TEST_F(CliWithServerTest, UpdateRetriesWhenNothingWasStored) {
+  ASSERT_EQ(Run({"runs", "create", "--id", "r1", "--spec", "-"}, kStepSpec).exit_status,
+            kExitSuccess);
+  for (const grpc::StatusCode code : {grpc::StatusCode::UNAVAILABLE, grpc::StatusCode::ABORTED}) {
+    SCOPED_TRACE(code);
+    server_->service().FailNextUpdates(2, code);
+    const CliResult updated =
+        Run({"runs", "update", "r1", "--from", "10", "--set", "0.01", "--reason", "hold"});
+    ASSERT_EQ(updated.exit_status, kExitSuccess) << updated.err;
+    EXPECT_TRUE(Contains(updated.err, "(attempt 2)")) << updated.err;
+    EXPECT_FALSE(Contains(updated.err, "(attempt 3)")) << updated.err;
+  }
+
+  // One decision per command, each recorded once.
+  const CliResult history = Run({"runs", "history", "r1"});
+  ASSERT_EQ(history.exit_status, kExitSuccess) << history.err;
+  EXPECT_EQ(CountHistoryRows(history.out), 2) << history.out;
+}
+
+TEST_F(CliWithServerTest, UpdateGivesUpAfterTimeout) {
+  ASSERT_EQ(Run({"runs", "create", "--id", "r1", "--spec", "-"}, kStepSpec).exit_status,
+            kExitSuccess);
+  server_->service().FailNextUpdates(1000, grpc::StatusCode::ABORTED);
+  const CliResult updated =
+      RunLrsched({"runs", "update", "r1", "--from", "10", "--finish", "--reason", "stop",
+                  "--server", server_->address(), "--timeout", "0.5"});
+  EXPECT_EQ(updated.exit_status, kExitServerError);
+  EXPECT_TRUE(Contains(updated.err, "error: ABORTED: UpdateSchedule failed ")) << updated.err;
+  EXPECT_TRUE(Contains(updated.err, "; last error: fake update failure\n")) << updated.err;
+}
+
+TEST_F(CliWithServerTest, UpdateNotRetriedOnOtherErrors) {
+  ASSERT_EQ(Run({"runs", "create", "--id", "r1", "--spec", "-"}, kStepSpec).exit_status,
+            kExitSuccess);
+  server_->service().FailNextUpdates(1, grpc::StatusCode::INVALID_ARGUMENT);
+  const CliResult updated =
+      Run({"runs", "update", "r1", "--from", "10", "--scale", "2", "--reason", "warm"});
+  EXPECT_EQ(updated.exit_status, kExitServerError);
+  EXPECT_EQ(updated.err, "error: INVALID_ARGUMENT: fake update failure\n");
 }
 
 }  // namespace

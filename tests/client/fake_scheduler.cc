@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -16,14 +17,17 @@
 
 namespace lrsched::testing {
 
+bool FakeSchedulerService::TakeOne(std::atomic<int>& counter) {
+  int left = counter.load();
+  while (left > 0) {
+    if (counter.compare_exchange_weak(left, left - 1)) return true;
+  }
+  return false;
+}
+
 grpc::Status FakeSchedulerService::CountCall() {
   ++calls_;
-  int left = failures_left_.load();
-  while (left > 0) {
-    if (failures_left_.compare_exchange_weak(left, left - 1)) {
-      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "fake outage");
-    }
-  }
+  if (TakeOne(failures_left_)) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "fake outage");
   return grpc::Status::OK;
 }
 
@@ -91,6 +95,9 @@ grpc::Status FakeSchedulerService::DeleteRun(grpc::ServerContext*,
 
   absl::MutexLock lock(&mutex_);
   decisions_.erase(request->run_id());
+  for (auto it = reports_.begin(); it != reports_.end();) {
+    it = std::get<0>(*it) == request->run_id() ? reports_.erase(it) : std::next(it);
+  }
   if (runs_.erase(request->run_id()) == 0) {
     return grpc::Status(grpc::StatusCode::NOT_FOUND,
                         absl::StrCat("run \"", request->run_id(), "\" not found"));
@@ -156,6 +163,9 @@ grpc::Status FakeSchedulerService::UpdateSchedule(grpc::ServerContext*,
                                                   const v1::UpdateScheduleRequest* request,
                                                   v1::Decision* response) {
   if (grpc::Status status = CountCall(); !status.ok()) return status;
+  if (TakeOne(failed_updates_left_)) {
+    return grpc::Status(update_failure_code_.load(), "fake update failure");
+  }
   if (request->reason().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "reason is missing: say why the schedule changes");
@@ -207,11 +217,8 @@ grpc::Status FakeSchedulerService::UpdateSchedule(grpc::ServerContext*,
   decisions.push_back(decision);
   it->second.set_decision_count(static_cast<int64_t>(decisions.size()));
 
-  int lost = lost_update_replies_.load();
-  while (lost > 0) {
-    if (lost_update_replies_.compare_exchange_weak(lost, lost - 1)) {
-      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "fake lost reply");
-    }
+  if (TakeOne(lost_update_replies_)) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "fake lost reply");
   }
   *response = decision;
   return grpc::Status::OK;

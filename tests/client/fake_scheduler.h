@@ -34,6 +34,12 @@ class FakeSchedulerService final : public v1::LrScheduler::Service {
   // Makes the next `count` calls of any method fail with UNAVAILABLE.
   void FailNextCalls(int count) { failures_left_ = count; }
 
+  // Makes the next `count` UpdateSchedule calls fail with `code` without storing anything.
+  void FailNextUpdates(int count, grpc::StatusCode code) {
+    update_failure_code_ = code;
+    failed_updates_left_ = count;
+  }
+
   // Makes the next `count` UpdateSchedule calls store their decision and then fail with
   // UNAVAILABLE, as when the server's reply is lost.
   void LoseNextUpdateReplies(int count) { lost_update_replies_ = count; }
@@ -71,14 +77,20 @@ class FakeSchedulerService final : public v1::LrScheduler::Service {
   // Counts the call and returns UNAVAILABLE while planned failures are left.
   grpc::Status CountCall();
 
+  // Returns true while `*counter` is positive, and decrements it.
+  static bool TakeOne(std::atomic<int>& counter);
+
   std::atomic<int> failures_left_{0};
+  std::atomic<int> failed_updates_left_{0};
+  std::atomic<grpc::StatusCode> update_failure_code_{grpc::StatusCode::UNAVAILABLE};
   std::atomic<int> lost_update_replies_{0};
   std::atomic<int> calls_{0};
 
   absl::Mutex mutex_;
   std::map<std::string, v1::Run> runs_ ABSL_GUARDED_BY(mutex_);
   std::map<std::string, std::vector<v1::Decision>> decisions_ ABSL_GUARDED_BY(mutex_);
-  // The (run id, worker, step, epoch) of every stored report, to answer repeats as duplicates.
+  // The (run id, worker, step, epoch) of every stored report, so that a repeat is reported as
+  // a duplicate.
   std::set<std::tuple<std::string, std::string, int64_t, int64_t>> reports_
       ABSL_GUARDED_BY(mutex_);
 };

@@ -1,6 +1,7 @@
 // Tests of the `lrsched` output formats: shortest round-trip doubles, CSV, JSON and errors.
 #include "client/cli/output.h"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 #include <string>
@@ -98,6 +99,106 @@ TEST(LearningRateToJson, IncludesEveryField) {
   EXPECT_NE(json.find("\"learning_rate\": 0.05"), std::string::npos) << json;
   EXPECT_NE(json.find("\"unit\": \"STEP\""), std::string::npos) << json;
   EXPECT_NE(json.find("\"position\": \"3\""), std::string::npos) << json;
+}
+
+v1::Decision SampleDecision() {
+  v1::Decision decision;
+  decision.set_sequence(1);
+  decision.set_effective_position(3);
+  decision.set_scale(0.5);
+  decision.set_reason("no improvement");
+  decision.set_actor("policy:reduce_lr_on_plateau");
+  decision.mutable_time()->set_seconds(1767323045);  // 2026-01-02T03:04:05Z
+  decision.mutable_time()->set_nanos(830947000);
+  decision.set_boundary(2);
+  decision.set_learning_rate(0.05);
+  return decision;
+}
+
+TEST(DecisionToJson, ProtoFieldNamesAndOnlyTheSetAction) {
+  const std::string json = DecisionToJson(SampleDecision());
+  EXPECT_NE(json.find("\"sequence\": \"1\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"effective_position\": \"3\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"scale\": 0.5"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"learning_rate\": 0.05"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"actor\": \"policy:reduce_lr_on_plateau\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"time\": \"2026-01-02T03:04:05.830947Z\""), std::string::npos) << json;
+  EXPECT_EQ(json.find("effectivePosition"), std::string::npos) << json;
+  EXPECT_EQ(json.find("\"set\""), std::string::npos) << json;
+  EXPECT_EQ(json.find("\"finish\""), std::string::npos) << json;
+  EXPECT_EQ(json.find("switch_schedule"), std::string::npos) << json;
+  EXPECT_EQ(json.back(), '\n');
+}
+
+TEST(DecisionsToJson, EmptyAndTwo) {
+  EXPECT_EQ(DecisionsToJson({}), "[]\n");
+
+  v1::Decision second = SampleDecision();
+  second.set_sequence(2);
+  const std::string json = DecisionsToJson({SampleDecision(), second});
+  EXPECT_EQ(json.substr(0, 5), "[\n {\n") << json;
+  EXPECT_NE(json.find("\n  \"sequence\": \"1\",\n"), std::string::npos) << json;
+  EXPECT_NE(json.find("\n },\n {\n  \"sequence\": \"2\",\n"), std::string::npos) << json;
+  EXPECT_EQ(json.substr(json.size() - 6), "\n }\n]\n") << json;
+}
+
+TEST(DescribeAction, EachAction) {
+  v1::Decision decision;
+  EXPECT_EQ(DescribeAction(decision), "none");
+  decision.set_scale(0.1);
+  EXPECT_EQ(DescribeAction(decision), "scale 0.1");
+  decision.set_set(0.001);
+  EXPECT_EQ(DescribeAction(decision), "set 0.001");
+  decision.mutable_switch_schedule()->mutable_schedule()->mutable_cosine_annealing_lr();
+  EXPECT_EQ(DescribeAction(decision), "switch to cosine_annealing_lr");
+  decision.mutable_switch_schedule()->clear_schedule();
+  EXPECT_EQ(DescribeAction(decision), "switch to none");
+  decision.set_finish(true);
+  EXPECT_EQ(DescribeAction(decision), "finish");
+}
+
+TEST(DecisionsToTable, Empty) { EXPECT_EQ(DecisionsToTable({}), "no decisions\n"); }
+
+TEST(DecisionsToTable, AlignsColumns) {
+  v1::Decision by_operator;
+  by_operator.set_sequence(2);
+  by_operator.set_effective_position(12);
+  by_operator.set_set(0.001);
+  by_operator.set_reason("hold while the data loader is fixed");
+  by_operator.set_actor("operator:ana");
+  by_operator.mutable_time()->set_seconds(1767326645);  // 2026-01-02T04:04:05Z
+  by_operator.set_boundary(-1);
+  by_operator.set_learning_rate(0.001);
+
+  v1::Decision finish;
+  finish.set_sequence(3);
+  finish.set_effective_position(100);
+  finish.set_finish(true);
+  finish.set_reason("done");
+  finish.set_actor("operator:operator");
+  finish.mutable_time()->set_seconds(1767330245);  // 2026-01-02T05:04:05Z
+  finish.set_boundary(-1);
+
+  EXPECT_EQ(DecisionsToTable({SampleDecision(), by_operator, finish}),
+            "SEQ  FROM  ACTION     RATE   ACTOR                        TIME                  "
+            "REASON\n"
+            "1    3     scale 0.5  0.05   policy:reduce_lr_on_plateau  2026-01-02T03:04:05Z  "
+            "no improvement\n"
+            "2    12    set 0.001  0.001  operator:ana                 2026-01-02T04:04:05Z  "
+            "hold while the data loader is fixed\n"
+            "3    100   finish     -      operator:operator            2026-01-02T05:04:05Z  "
+            "done\n");
+}
+
+TEST(DecisionsToTable, EscapesControlCharactersInReason) {
+  v1::Decision decision = SampleDecision();
+  decision.set_reason("line one\nline two\t\x1b[31mred\x1b[0m, caf\xc3\xa9");
+  const std::string table = DecisionsToTable({decision});
+  EXPECT_NE(table.find("  line one\\nline two\\t\\x1b[31mred\\x1b[0m, caf\xc3\xa9\n"),
+            std::string::npos)
+      << table;
+  // One header line and one line for the decision.
+  EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 2) << table;
 }
 
 TEST(FormatServerError, CodeNameAndMessage) {

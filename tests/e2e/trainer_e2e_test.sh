@@ -81,6 +81,17 @@ accuracy="$(sample 'lrsched_run_metric{metric="test_accuracy",run_id="e2e"}')"
 awk -v a="$accuracy" 'BEGIN { exit !(a > 0.5 && a <= 1) }' ||
   fail "test_accuracy gauge is \"$accuracy\", expected above 0.5 after 2 epochs"
 
+# With --per_step and a schedule counted in steps, the trainer computes each step's rate from a
+# leased schedule: 32 steps of 2,000 images at batch 64 take one lease, not 32 calls.
+cat >"$work_dir/steps.json" <<'SPEC'
+{"base_lr": 0.05, "unit": "STEP", "schedule": {"cosine_annealing_lr": {"T_max": 32}}}
+SPEC
+"$trainer_binary" --server "$grpc_address" --spec "$work_dir/steps.json" --run per-step \
+  --per_step --epochs 1 --train_limit 2000 --timeout 10 >"$work_dir/per-step.log" 2>&1 ||
+  fail "the per-step trainer failed"
+leases="$(sample 'lrsched_rpc_requests_total{code="OK",method="LeaseSchedule"}')"
+[ "$leases" = "1" ] || fail "expected 1 LeaseSchedule call for 32 steps, got \"$leases\""
+
 # A clean stop, then the same replies from the same state file.
 stop_server
 start_server second
