@@ -1,6 +1,7 @@
 #include "core/rate_timeline.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "core/parameter_checks.h"
@@ -112,7 +113,21 @@ absl::StatusOr<double> RateTimeline::LearningRate(int64_t position) const {
   }
   const Segment& segment = SegmentAt(position);
   if (segment.constant) return *segment.constant;
+  RETURN_IF_ERROR(segment.schedule->CheckPosition(position - segment.origin));
   return segment.multiplier * segment.schedule->LearningRate(position - segment.origin);
+}
+
+int64_t RateTimeline::LastPositionWithRate(int64_t from, int64_t to) const {
+  if (finished_at_) to = std::min(to, *finished_at_ - 1);
+  for (size_t i = 0; i < segments_.size(); ++i) {
+    const Segment& segment = segments_[i];
+    const int64_t segment_last =
+        i + 1 < segments_.size() ? segments_[i + 1].start - 1 : std::numeric_limits<int64_t>::max();
+    if (segment_last < from || segment.constant || !segment.schedule->end()) continue;
+    const int64_t schedule_last = segment.origin + segment.schedule->end()->last_position;
+    if (schedule_last < segment_last) to = std::min(to, schedule_last);
+  }
+  return std::max(to, from - 1);
 }
 
 }  // namespace lrsched

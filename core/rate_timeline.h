@@ -30,11 +30,17 @@ class RateTimeline {
   static absl::StatusOr<std::shared_ptr<const RateTimeline>> Build(
       const v1::ScheduleSpec& spec, const std::vector<v1::Decision>& decisions);
 
-  // Returns the rate at `position`, or FAILED_PRECONDITION when the run finished before it.
+  // Returns the rate at `position`. FAILED_PRECONDITION when the run finished before it,
+  // INVALID_ARGUMENT when it lies past the end of a schedule that ends.
   absl::StatusOr<double> LearningRate(int64_t position) const;
 
   // The position from which the run has no rate, if a finish decision exists.
   std::optional<int64_t> finished_at() const { return finished_at_; }
+
+  // Returns the largest p in [from, to] such that every position in [from, p] has a rate, or
+  // from - 1 when `from` has none. Positions lose their rate after a finish decision or past
+  // the end of a schedule that ends (OneCycleLR, the range test ramp).
+  int64_t LastPositionWithRate(int64_t from, int64_t to) const;
 
  private:
   // The rate from `start` until the next segment: multiplier * schedule(position - origin),

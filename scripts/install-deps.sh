@@ -12,9 +12,17 @@ packages=(
   prometheus-cpp-dev libgoogle-glog-dev libeigen3-dev libsqlite3-dev zlib1g-dev
   # Tests and benchmarks.
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev curl
+  # Deployment tests: promtool and the Prometheus server, JSON and YAML queries.
+  prometheus jq yq
   # The Fashion-MNIST data set the bundled trainer learns.
   dataset-fashion-mnist
 )
+
+# kubectl renders the Kubernetes manifests in the tests. Debian's kubernetes-client conflicts
+# with other kubectl packages, so it is installed only where no kubectl exists.
+if ! command -v kubectl >/dev/null 2>&1; then
+  packages+=(kubernetes-client)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

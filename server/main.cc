@@ -22,11 +22,12 @@ ABSL_FLAG(std::string, log_level, "info", "lowest severity logged: debug, info, 
 ABSL_FLAG(double, shutdown_grace_seconds, 10,
           "seconds that calls in flight get to finish after SIGTERM or SIGINT");
 ABSL_FLAG(double, metrics_run_idle_seconds, 6 * 3600,
-          "seconds without a change (report, new rate, decision) after which a run's series "
-          "leave /metrics; 1 to 2592000 (30 days)");
+          "seconds without a change to a run (a report, a rate at a new position, a rejected "
+          "report) after which its series leave /metrics; 1 to 2592000 (30 days)");
 ABSL_FLAG(int64_t, metrics_max_runs, 1000,
-          "most runs whose series are on /metrics at once; further active runs are counted in "
-          "lrsched_run_series_dropped_total{reason=\"run_limit\"}; 0 to 1000000");
+          "maximum number of runs whose series are on /metrics at once; further active runs "
+          "are counted in lrsched_run_series_dropped_total{reason=\"run_limit\"}; "
+          "0 to 1000000");
 
 namespace {
 

@@ -136,6 +136,7 @@ absl::StatusOr<std::unique_ptr<Schedule>> ValidatePreview(
     return absl::InvalidArgumentError(absl::StrCat(
         "positions must be in [1, ", kMaxPreviewPositions, "], got ", request.positions()));
   }
+  RETURN_IF_ERROR(schedule->CheckPosition(request.positions() - 1));
   return schedule;
 }
 

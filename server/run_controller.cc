@@ -85,6 +85,11 @@ absl::StatusOr<v1::GetLearningRateResponse> RunController::Answer(
   }
   v1::GetLearningRateResponse response;
   response.set_learning_rate(*rate);
+  for (const auto& decision : run.decisions) {
+    if (decision.effective_position() == position && !decision.source_run_id().empty()) {
+      response.set_load_checkpoint_from(decision.source_run_id());
+    }
+  }
   response.set_schedule_version(static_cast<int64_t>(run.decisions.size()) + 1);
   response.set_unit(run.request.spec().unit());
   response.set_position(position);
@@ -174,7 +179,15 @@ void RunController::CloseBoundary(const std::shared_ptr<RunEntry>& run, int64_t 
                  << "; the policy skipped it";
   } else {
     BoundaryObservation observation;
+    observation.run_id = run->request.run_id();
     observation.boundary = boundary;
+    const std::string population = run->policy->population();
+    if (!population.empty()) {
+      absl::MutexLock population_lock(&population_mu_);
+      for (const auto& [peer_id, peer] : populations_[population]) {
+        if (peer_id != observation.run_id) observation.peers.push_back(peer);
+      }
+    }
     observation.monitored = monitored;
     observation.learning_rate =
         run->timeline->LearningRate(std::max<int64_t>(effective - 1, 0)).value_or(0);
@@ -237,6 +250,9 @@ void RunController::CommitDecision(const std::shared_ptr<RunEntry>& run,
             if (decision) {
               run->decisions.push_back(*decision);
               run->timeline = *RateTimeline::Build(run->request.spec(), run->decisions);
+              if (run->series.finished != nullptr) {
+                run->series.finished->Set(run->timeline->finished_at() ? 1 : 0);
+              }
               metrics_->CountDecision(run->request.run_id(), *decision);
               LOG(INFO) << "run " << run->request.run_id() << ": decision " << decision->sequence()
                         << " by " << decision->actor() << " from position "
@@ -246,6 +262,7 @@ void RunController::CommitDecision(const std::shared_ptr<RunEntry>& run,
             if (next_state) {
               run->policy_state = *next_state;
               run->boundaries.EraseThrough(next_state->decided_through());
+              PublishPopulationResult(*run);
             }
           }
           ready = TakeReady(*run);
@@ -320,6 +337,8 @@ absl::StatusOr<v1::ScheduleLease> RunController::MakeLease(RunEntry& run,
   const int64_t positions = request.positions() > 0 ? request.positions() : 10000;
   int64_t last = first > kUnbounded - positions ? kUnbounded : first + positions - 1;
   if (finished_at) last = std::min(last, *finished_at - 1);
+  last = run.timeline->LastPositionWithRate(first, last);
+  if (last < first) return run.timeline->LearningRate(first).status();
   if (run.decision_in_flight) last = std::min(last, run.in_flight_position - 1);
   int64_t max_step = by_step ? last : kUnbounded;
   int64_t max_epoch = by_step ? kUnbounded : last;
@@ -392,6 +411,22 @@ void RunController::UpdateSchedule(const std::shared_ptr<RunEntry>& run,
                                                                            : request.operator_()));
   decision.set_boundary(-1);
   CommitDecision(run, std::move(decision), std::nullopt, std::move(done));
+}
+
+void RunController::PublishPopulationResult(const RunEntry& run) {
+  if (!run.policy || run.policy->population().empty() || !run.policy_state.has_last_value()) {
+    return;
+  }
+  absl::MutexLock lock(&population_mu_);
+  populations_[run.policy->population()][run.request.run_id()] =
+      PeerResult{run.request.run_id(), run.policy_state.last_value(),
+                 run.policy_state.last_rate()};
+}
+
+void RunController::ForgetPopulationResult(const RunEntry& run) {
+  if (!run.policy || run.policy->population().empty()) return;
+  absl::MutexLock lock(&population_mu_);
+  populations_[run.policy->population()].erase(run.request.run_id());
 }
 
 void RunController::FailWaiters(RunEntry& run, const absl::Status& status) {

@@ -15,6 +15,7 @@
 #define LRSCHED_SERVER_RUN_CONTROLLER_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -57,6 +58,13 @@ class RunController {
   void UpdateSchedule(const std::shared_ptr<RunEntry>& run,
                       const v1::UpdateScheduleRequest& request, DecisionDone done);
 
+  // Publishes the run's latest policy result to its population, if its policy has one. Called
+  // for restored runs; boundaries publish their own results.
+  void PublishPopulationResult(const RunEntry& run) ABSL_EXCLUSIVE_LOCKS_REQUIRED(run.mu);
+
+  // Removes the run from its population (for a deleted run).
+  void ForgetPopulationResult(const RunEntry& run);
+
   // Answers every waiting request of the run with `status` (for a deleted run).
   void FailWaiters(RunEntry& run, const absl::Status& status);
 
@@ -96,6 +104,12 @@ class RunController {
   RunRegistry* registry_;
   StoreWriter* writer_;
   PolicyMetrics* metrics_;
+
+  // The latest result of every run of each population, by population then run id. A leaf lock:
+  // taken while holding a run's `mu`, never the other way round.
+  absl::Mutex population_mu_;
+  std::map<std::string, std::map<std::string, PeerResult>> populations_
+      ABSL_GUARDED_BY(population_mu_);
 
   absl::Mutex timer_mu_;
   absl::flat_hash_set<std::string> watched_ ABSL_GUARDED_BY(timer_mu_);

@@ -69,6 +69,7 @@ absl::StatusOr<std::shared_ptr<RunEntry>> SchedulerService::MakeEntry(StoredRun 
   entry->last_metrics = std::move(stored.last_metrics);
 
   entry->series = metrics_->AddRun(run_id);
+  entry->series.finished->Set(entry->timeline->finished_at() ? 1 : 0);
   entry->series.step->Set(static_cast<double>(entry->last_step));
   entry->series.epoch->Set(static_cast<double>(entry->last_epoch));
   entry->series.reports->Increment(static_cast<double>(entry->report_count));
@@ -77,6 +78,7 @@ absl::StatusOr<std::shared_ptr<RunEntry>> SchedulerService::MakeEntry(StoredRun 
     gauge->Set(value);
     entry->series.metrics[name] = gauge;
   }
+  controller_->PublishPopulationResult(*entry);
   for (const MetricReport& report : stored.undecided_reports) {
     const int64_t boundary = entry->BoundaryOf(report.step, report.epoch);
     if (boundary > entry->policy_state.decided_through()) {
@@ -210,6 +212,7 @@ grpc::ServerUnaryReactor* SchedulerService::DeleteRun(grpc::CallbackServerContex
     return reactor;
   }
   controller_->FailWaiters(*removed, RunNotFound(run_id));
+  controller_->ForgetPopulationResult(*removed);
   policy_metrics_->RemoveRun(run_id);
   metrics_->SetRunCount(registry_->size());
   LOG(INFO) << "deleted run " << run_id;
@@ -247,6 +250,7 @@ grpc::ServerUnaryReactor* SchedulerService::ReportMetrics(
   auto* reactor = context->DefaultReactor();
 
   if (absl::Status valid = ValidateReportMetrics(*request); !valid.ok()) {
+    metrics_->RecordRejectedReport(*request);
     Finish(reactor, RpcMethod::kReportMetrics, start, valid);
     return reactor;
   }

@@ -45,7 +45,7 @@ class ServerImpl final : public Server {
 
   std::unique_ptr<StateStore> store_;
   std::unique_ptr<StoreWriter> writer_;
-  // Shared with the metrics endpoint, which holds it as a weak pointer.
+  // Shared with the metrics endpoint, which keeps a weak pointer to it.
   std::shared_ptr<ServerMetrics> metrics_;
   RunRegistry registry_;
   std::unique_ptr<PolicyMetrics> policy_metrics_;

@@ -21,7 +21,7 @@ struct ServerOptions {
   std::string state_path = "lrsched-state.db";
   // A run whose series did not change for this long leaves /metrics (see server_metrics.h).
   absl::Duration metrics_run_idle_timeout = absl::Hours(6);
-  // Most runs whose series are on /metrics at once; 0 exports no per-run series.
+  // Maximum number of runs whose series are on /metrics at once. 0 exports no per-run series.
   size_t metrics_max_runs = 1000;
 };
 

@@ -69,7 +69,7 @@ prometheus::ClientMetric MakeSample(std::vector<prometheus::ClientMetric::Label>
 
 }  // namespace
 
-// The series of one run. Gauges and counters are atomic; every other field is guarded by
+// The series of one run. Gauges and counters are atomic, and every other field is guarded by
 // ServerMetrics::mu_.
 struct ServerMetrics::RunState {
   RunState(std::string id, uint64_t generation_in)
@@ -104,7 +104,7 @@ struct ServerMetrics::RunState {
   std::map<std::string, MetricSeries> metrics;
   size_t exported_metric_count = 0;
 
-  // Time of the last change; InfinitePast for a restored run that has not changed since.
+  // Time of the last change, or InfinitePast for a restored run that has not changed since.
   absl::Time last_activity = absl::InfinitePast();
   bool exported = false;
   // Set once the run was counted as left out for the run limit, until it goes quiet.
@@ -274,7 +274,7 @@ void ServerMetrics::SetRunCount(size_t count) { run_count_->Set(static_cast<doub
 void ServerMetrics::SweepIfDue() const {
   const absl::Time now = options_.clock();
   if (absl::ToUnixNanos(now) < next_sweep_unix_nanos_.load(std::memory_order_relaxed)) return;
-  // An RPC never waits for a sweep or a scrape in progress.
+  // RecordRpc does not wait for a sweep or a scrape in progress.
   if (!mu_.TryLock()) return;
   Sweep(now);
   mu_.Unlock();

@@ -81,9 +81,9 @@ struct RunSeries {
 struct MetricsOptions {
   // A run whose series did not change for this long leaves the exposition.
   absl::Duration run_idle_timeout = absl::Hours(6);
-  // Most runs exported at once. 0 exports no per-run series at all.
+  // Maximum number of runs exported at once. 0 exports no per-run series at all.
   size_t max_exported_runs = 1000;
-  // Most metric names exported per run; each further name is counted as dropped.
+  // Maximum number of metric names exported per run. Each further name is counted as dropped.
   size_t max_metrics_per_run = 64;
   // The time source; tests substitute a fake clock.
   std::function<absl::Time()> clock = [] { return absl::Now(); };

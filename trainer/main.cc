@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "client/client.h"
 #include "core/status_macros.h"
+#include "trainer/checkpoint.h"
 #include "trainer/fashion_mnist.h"
 #include "trainer/remote_run.h"
 #include "trainer/sgd_trainer.h"
@@ -47,6 +48,9 @@ ABSL_FLAG(uint64_t, seed, 1, "seed of the weight initialization; shuffling uses 
 ABSL_FLAG(bool, report_gradient_dot, false,
           "also report grad_dot, the mean dot product of consecutive steps' gradients, for a "
           "hypergradient_descent policy");
+ABSL_FLAG(std::string, checkpoint_dir, "",
+          "folder for checkpoints: the model is saved there as <run>.ckpt after each epoch, and "
+          "loaded from <other run>.ckpt when population-based training says so");
 ABSL_FLAG(double, timeout, 30, "seconds to keep retrying a server that does not answer");
 ABSL_FLAG(double, wait, 300, "seconds one rate request may wait while other workers finish "
                              "their epoch and the run's policy decides");
@@ -149,12 +153,30 @@ absl::StatusOr<RemoteRun> OpenRun() {
   return RemoteRun::Create(client, run_id, files, worker);
 }
 
+// Loads the checkpoint that a population-based training decision names, if any.
+absl::Status LoadNamedCheckpoint(SgdTrainer& trainer, const v1::GetLearningRateResponse& reply) {
+  if (reply.load_checkpoint_from().empty()) return absl::OkStatus();
+  const std::string dir = absl::GetFlag(FLAGS_checkpoint_dir);
+  if (dir.empty()) {
+    std::printf("note: the server asks to load run %s's checkpoint; set --checkpoint_dir to "
+                "take part in population-based training\n",
+                reply.load_checkpoint_from().c_str());
+    return absl::OkStatus();
+  }
+  const std::string path = absl::StrCat(dir, "/", reply.load_checkpoint_from(), ".ckpt");
+  RETURN_IF_ERROR(LoadCheckpoint(path, trainer.mutable_model()));
+  std::printf("loaded checkpoint %s\n", path.c_str());
+  return absl::OkStatus();
+}
+
 // Trains one epoch with the rate of its first step, or with a rate per step.
 absl::StatusOr<EpochResult> TrainOneEpoch(SgdTrainer& trainer, RemoteRun& run,
                                           const Dataset& train, int64_t epoch,
                                           double* first_rate) {
   if (!absl::GetFlag(FLAGS_per_step)) {
-    ASSIGN_OR_RETURN(*first_rate, run.LearningRate(trainer.global_step(), epoch));
+    ASSIGN_OR_RETURN(const auto reply, run.RateReply(trainer.global_step(), epoch));
+    RETURN_IF_ERROR(LoadNamedCheckpoint(trainer, reply));
+    *first_rate = reply.learning_rate();
     return trainer.TrainEpoch(train, *first_rate);
   }
 
@@ -209,6 +231,11 @@ absl::Status Train() {
                                              {"test_accuracy", test.accuracy},
                                              {"epoch_seconds", result.seconds}};
     if (absl::GetFlag(FLAGS_report_gradient_dot)) metrics["grad_dot"] = result.mean_gradient_dot;
+    if (!absl::GetFlag(FLAGS_checkpoint_dir).empty()) {
+      RETURN_IF_ERROR(SaveCheckpoint(
+          trainer.model(),
+          absl::StrCat(absl::GetFlag(FLAGS_checkpoint_dir), "/", run.run_id(), ".ckpt")));
+    }
     RETURN_IF_ERROR(ReportEpoch(run, trainer.global_step(), epoch, metrics));
     if (!std::isfinite(result.mean_loss)) {
       return absl::AbortedError(absl::StrCat("training diverged in epoch ", epoch + 1,

@@ -63,9 +63,14 @@ absl::StatusOr<RemoteRun> RemoteRun::Join(std::shared_ptr<Client> client,
 }
 
 absl::StatusOr<double> RemoteRun::LearningRate(int64_t step, int64_t epoch) {
+  ASSIGN_OR_RETURN(const auto reply, RateReply(step, epoch));
+  return reply.learning_rate();
+}
+
+absl::StatusOr<v1::GetLearningRateResponse> RemoteRun::RateReply(int64_t step, int64_t epoch) {
   auto reply = client_->GetLearningRate(run_id(), step, epoch, worker_);
   if (!reply.ok()) return AtServer(reply.status(), *client_);
-  return reply->learning_rate();
+  return reply;
 }
 
 absl::StatusOr<double> RemoteRun::LocalLearningRate(int64_t step, int64_t epoch) {

@@ -39,6 +39,10 @@ class RemoteRun {
   // Asks the server for the rate at (step, epoch).
   absl::StatusOr<double> LearningRate(int64_t step, int64_t epoch);
 
+  // Asks the server for the rate at (step, epoch), with the whole reply (which names a
+  // checkpoint to load when population-based training decided so).
+  absl::StatusOr<v1::GetLearningRateResponse> RateReply(int64_t step, int64_t epoch);
+
   // Returns the same rate as LearningRate, computed locally from a leased schedule, so most
   // steps need no call to the server.
   absl::StatusOr<double> LocalLearningRate(int64_t step, int64_t epoch);

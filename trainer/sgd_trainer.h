@@ -138,6 +138,8 @@ class SgdTrainer {
   int64_t epochs_completed() const { return epochs_completed_; }
 
   const Mlp& model() const { return model_; }
+  // For loading a checkpoint into the model between epochs.
+  Mlp& mutable_model() { return model_; }
   const SgdMomentum& optimizer() const { return optimizer_; }
   const TrainerOptions& options() const { return options_; }
 

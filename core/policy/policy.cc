@@ -6,6 +6,7 @@
 #include "core/parameter_checks.h"
 #include "core/policy/hypergradient_descent.h"
 #include "core/policy/lr_range_test.h"
+#include "core/policy/population_based_training.h"
 #include "core/policy/reduce_lr_on_plateau.h"
 #include "core/request_checks.h"
 #include "core/status_macros.h"
@@ -54,12 +55,15 @@ absl::StatusOr<std::unique_ptr<Policy>> BuildPolicy(const v1::PolicySpec& spec,
     case v1::PolicySpec::kHypergradientDescent:
       return HypergradientDescentPolicy::Create(spec.hypergradient_descent(),
                                                 "policy.hypergradient_descent");
+    case v1::PolicySpec::kPopulationBasedTraining:
+      return PopulationBasedTrainingPolicy::Create(spec.population_based_training(),
+                                                   "policy.population_based_training");
     case v1::PolicySpec::POLICY_NOT_SET:
       break;
   }
   return absl::InvalidArgumentError(
       "policy names no policy: set reduce_lr_on_plateau, keras_reduce_lr_on_plateau, "
-      "lr_range_test or hypergradient_descent");
+      "lr_range_test, hypergradient_descent or population_based_training");
 }
 
 v1::PolicyState InitialPolicyState() {

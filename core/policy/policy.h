@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "lrsched/v1/policy.pb.h"
@@ -17,13 +18,23 @@
 
 namespace lrsched {
 
+// Another run's latest result, for policies that compare runs.
+struct PeerResult {
+  std::string run_id;
+  double value = 0;
+  double learning_rate = 0;
+};
+
 // The input of a policy at the end of one boundary.
 struct BoundaryObservation {
+  std::string run_id;
   int64_t boundary = 0;
   // The monitored metric combined over the workers that reported it; empty when none did.
   std::optional<double> monitored;
   // The rate in effect during the boundary.
   double learning_rate = 0;
+  // For population-based training: the latest result of every other run of the population.
+  std::vector<PeerResult> peers;
 };
 
 class Policy {
@@ -40,6 +51,9 @@ class Policy {
 
   // Whether the policy has nothing more to decide, so boundaries need no longer be waited for.
   virtual bool Finished(const v1::PolicyState& /*state*/) const { return false; }
+
+  // The population whose runs the policy compares, or empty for a policy of one run.
+  virtual std::string population() const { return ""; }
 };
 
 // Validates `spec` (INVALID_ARGUMENT naming the field under "policy.") and builds its policy

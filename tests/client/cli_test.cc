@@ -398,6 +398,7 @@ TEST_F(CliWithServerTest, UpdatePrintsStoredDecision) {
             " \"actor\": \"operator:ana\",\n"
             " \"boundary\": \"-1\",\n"
             " \"learning_rate\": 0.025,\n"
+            " \"source_run_id\": \"\",\n"
             " \"scale\": 0.5,\n"
             " \"time\": \"2026-01-02T03:04:05Z\"\n"
             "}\n");

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/str_cat.h"
 #include "core/policy/policy_json.h"
 #include "core/spec_json.h"
 #include "gtest/gtest.h"
@@ -460,6 +461,43 @@ TEST_F(PolicyTest, InvalidAdaptivePoliciesNameTheField) {
       "hypergradient_descent":{"hyper_rate":0.1,"min_lr":0.5,"max_lr":0.1}})"));
   EXPECT_EQ(bad_hd.status().message(),
             "policy.hypergradient_descent.max_lr must be at least min_lr 0.5, got 0.1");
+}
+
+v1::CreateRunRequest PopulationRun(const std::string& run_id, double base_lr) {
+  const std::string spec = absl::StrCat(R"({"base_lr":)", base_lr,
+                                        R"(,"unit":"EPOCH","schedule":{"constant":{}}})");
+  return RunWithPolicy(run_id, spec.c_str(), R"({"monitor":"loss",
+      "population_based_training":{"population":"pop","perturb_factors":[2.0]}})");
+}
+
+TEST_F(PolicyTest, PopulationWorstRunTakesTheBestRate) {
+  const double rates[] = {0.1, 0.2, 0.3, 0.4};
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(client_->CreateRun(PopulationRun(absl::StrCat("p", i + 1), rates[i])).ok());
+  }
+
+  // p1..p3 report first and see fewer than 4 results (floor(n * 0.25) < 1), so only p4, the
+  // worst of all four, exploits: it takes p1's rate times 2 and p1's checkpoint.
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(
+        client_->ReportMetrics(absl::StrCat("p", i + 1), "w0", 0, 0, {{"loss", i + 1.0}}).ok());
+  }
+  const auto p4 = client_->GetLearningRate("p4", 0, 1, "w0");
+  ASSERT_TRUE(p4.ok()) << p4.status();
+  EXPECT_NEAR(p4->learning_rate(), 0.2, 1e-15);
+  EXPECT_EQ(p4->load_checkpoint_from(), "p1");
+  const auto p1 = client_->GetLearningRate("p1", 0, 1, "w0");
+  EXPECT_EQ(p1->learning_rate(), 0.1);
+  EXPECT_EQ(p1->load_checkpoint_from(), "");
+  EXPECT_EQ(client_->ListDecisions("p4")->decisions(0).source_run_id(), "p1");
+
+  // After a restart the population's results are restored: p3 now ranks last of four.
+  RestartServer();
+  ASSERT_TRUE(client_->ReportMetrics("p3", "w0", 0, 1, {{"loss", 9.0}}).ok());
+  const auto p3 = client_->GetLearningRate("p3", 0, 2, "w0");
+  ASSERT_TRUE(p3.ok()) << p3.status();
+  EXPECT_NEAR(p3->learning_rate(), 0.2, 1e-15);
+  EXPECT_EQ(p3->load_checkpoint_from(), "p1");
 }
 
 }  // namespace
