@@ -6,7 +6,7 @@
 //   report         ReportMetrics of one run, 4 metrics each, one worker name per slot.
 //   stream_report  the same reports on client streams of StreamMetrics (bench/baseline_server
 //                  only; lrsched has no streaming RPC).
-//   create_runs    CreateRun of --runs runs named <run_id>-<index>.
+//   create_runs    CreateRun of --runs runs named <run_id>-0000000, <run_id>-0000001, ...
 //   wait_serving   repeats GetLearningRate of --run_id until it succeeds, and prints the time
 //                  since --since_unix_nanos: the time a server took from start to serving.
 // get_rate and report first create --run_id (CreateRun returns an existing equal run as is).

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "benchmark/benchmark.h"
 #include "client/local_schedule.h"
@@ -108,6 +109,46 @@ void BM_GetLearningRateRoundTrip(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_GetLearningRateRoundTrip);
+
+// Durable metric reports of 4 metrics: one unary ReportMetrics call at a time, against
+// batches of 1,000 on one StreamMetrics stream. Items per second are reports stored.
+v1::ReportMetricsRequest Report(int64_t step) {
+  v1::ReportMetricsRequest report;
+  report.set_run_id("step_lr");
+  report.set_worker("bench");
+  report.set_step(step);
+  for (const char* name : {"loss", "accuracy", "grad_norm", "tokens"}) {
+    (*report.mutable_metrics())[name] = 1.0 / static_cast<double>(step + 1);
+  }
+  return report;
+}
+
+int64_t next_report_step = 0;
+
+void BM_ReportMetricsUnary(benchmark::State& state) {
+  Client* client = SharedServer().client();
+  for (auto _ : state) {
+    const auto report = Report(next_report_step++);
+    benchmark::DoNotOptimize(client->ReportMetrics(report.run_id(), report.worker(),
+                                                   report.step(), 0, {report.metrics().begin(),
+                                                                      report.metrics().end()}));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ReportMetricsUnary)->UseRealTime();
+
+void BM_StreamMetrics(benchmark::State& state) {
+  Client* client = SharedServer().client();
+  constexpr int kReportsPerStream = 1000;
+  for (auto _ : state) {
+    std::vector<v1::ReportMetricsRequest> reports;
+    for (int i = 0; i < kReportsPerStream; ++i) reports.push_back(Report(next_report_step++));
+    const auto stored = client->StreamMetrics(reports);
+    if (!stored.ok() || stored->stored() != kReportsPerStream) std::abort();
+  }
+  state.SetItemsProcessed(state.iterations() * kReportsPerStream);
+}
+BENCHMARK(BM_StreamMetrics)->UseRealTime();
 
 }  // namespace
 }  // namespace lrsched

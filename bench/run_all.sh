@@ -19,7 +19,7 @@
 #      GetLearningRate, 16 in flight, runs again on the server that holds the created runs.
 #   3. Restart: time from starting lrsched-server on a state file with 100,000 runs and
 #      1,000,000 reports to its first answer for a stored run; the baseline's start beside it.
-# A full run takes about 15 minutes on 2 cores. It needs a built tree: lrsched-server and the
+# A run with --repeats 5 took 13 minutes on 2 cores. It needs a built tree: lrsched-server and the
 # bench targets load_generator, baseline_server and make_state_file.
 #
 # Usage: bench/run_all.sh [options]
@@ -31,6 +31,8 @@
 #   --memory-runs "N ..."  run counts of the memory figures (default "10000 100000")
 #   --restart-runs N       runs of the restart's state file (default 100000)
 #   --restart-reports N    reports of the restart's state file (default 1000000)
+#   --source-commit SHA    commit that the build directory's sources came from, when they are
+#                          not a git checkout (e.g. a `git archive` export)
 set -euo pipefail
 
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -42,6 +44,7 @@ warmup=1
 memory_runs="10000 100000"
 restart_runs=100000
 restart_reports=1000000
+source_commit=""
 
 usage() {
   sed -n '/^# Usage:/,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
@@ -62,6 +65,7 @@ while [ $# -gt 0 ]; do
     --memory-runs) memory_runs="$2"; shift 2 ;;
     --restart-runs) restart_runs="$2"; shift 2 ;;
     --restart-reports) restart_reports="$2"; shift 2 ;;
+    --source-commit) source_commit="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; fail "unknown option $1" ;;
   esac
@@ -329,22 +333,39 @@ run_restart() {
   du -k "$state" | awk '{ print "kind=state_size kib=" $1 }' >> "$results"
 }
 
+# Prints which sources the measured binaries were built from: the source tree of the build
+# directory, with its git commit, or --source-commit when the tree is no git checkout.
+describe_sources() {
+  local source_dir commit
+  source_dir="$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$build_dir/CMakeCache.txt")"
+  if [ -n "$source_commit" ]; then
+    echo "\`$source_commit\` (sources in $source_dir)"
+  elif commit="$(git -C "$source_dir" rev-parse --short HEAD 2>/dev/null)"; then
+    if [ -n "$(git -C "$source_dir" status --porcelain 2>/dev/null)" ]; then
+      echo "\`$commit\` plus uncommitted changes in $source_dir"
+    else
+      echo "\`$commit\`"
+    fi
+  else
+    echo "unknown: $source_dir is not a git checkout and --source-commit was not given"
+  fi
+}
+
 # Prints the Markdown section: the machine, then one table per part and the targets.
 write_section() {
-  local commit dirty load_after
-  commit="$(git -C "$repo_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  dirty=""
-  if [ -n "$(git -C "$repo_dir" status --porcelain 2>/dev/null)" ]; then
-    dirty=" plus uncommitted changes in the work tree"
-  fi
+  local load_after
   load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
   echo "<!-- BEGIN run_all.sh -->"
   echo "_Written by \`bench/run_all.sh\`; edits between these markers are overwritten._"
   echo
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "- Commit: \`$commit\`$dirty"
-  echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1)," \
+  echo "- Commit of the measured binaries: $(describe_sources)"
+  local hypervisor
+  hypervisor="$(lscpu | sed -n 's/^Hypervisor vendor: *//p' | head -1)"
+  echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1)" \
+    "(family $(lscpu | sed -n 's/^CPU family: *//p' | head -1)," \
+    "model $(lscpu | sed -n 's/^Model: *//p' | head -1))${hypervisor:+, a $hypervisor guest}," \
     "$(nproc) cores seen by the process"
   echo "- Memory: $(awk '/^MemTotal:/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
   echo "- Load average (1, 5, 15 min) before: $load_before; after: $load_after"

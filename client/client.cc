@@ -209,6 +209,22 @@ absl::StatusOr<v1::ReportMetricsResponse> Client::ReportMetrics(
                    options_, request);
 }
 
+absl::StatusOr<v1::StreamMetricsResponse> Client::StreamMetrics(
+    const std::vector<v1::ReportMetricsRequest>& reports) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + options_.call_timeout));
+  v1::StreamMetricsResponse response;
+  const auto writer = stub_->StreamMetrics(&context, &response);
+  for (const auto& report : reports) {
+    // A failed write means the server ended the stream; Finish returns its status.
+    if (!writer->Write(report)) break;
+  }
+  writer->WritesDone();
+  const grpc::Status status = writer->Finish();
+  if (!status.ok()) return ToAbslStatus(status);
+  return response;
+}
+
 absl::StatusOr<v1::PreviewScheduleResponse> Client::PreviewSchedule(const v1::ScheduleSpec& spec,
                                                                     int64_t positions) {
   v1::PreviewScheduleRequest request;

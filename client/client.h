@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -55,6 +56,12 @@ class Client {
   absl::StatusOr<v1::ReportMetricsResponse> ReportMetrics(
       const std::string& run_id, const std::string& worker, int64_t step, int64_t epoch,
       const std::map<std::string, double>& metrics);
+
+  // Sends the reports on one StreamMetrics stream and returns the server's counts once all are
+  // stored. A bad report ends the stream with its error; the reports before it stay stored.
+  // Not retried: send the stream again, since repeated reports count once.
+  absl::StatusOr<v1::StreamMetricsResponse> StreamMetrics(
+      const std::vector<v1::ReportMetricsRequest>& reports);
 
   absl::StatusOr<v1::PreviewScheduleResponse> PreviewSchedule(const v1::ScheduleSpec& spec,
                                                               int64_t positions);

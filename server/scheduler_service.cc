@@ -10,6 +10,7 @@
 #include "glog/logging.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "server/grpc_status.h"
+#include "server/metrics_stream_reactor.h"
 #include "server/request_validation.h"
 
 namespace lrsched {
@@ -40,6 +41,11 @@ MetricReport ToMetricReport(const v1::ReportMetricsRequest& request) {
 }
 
 }  // namespace
+
+void SchedulerService::RecordRpc(RpcMethod method, absl::Time start,
+                                 const grpc::Status& status) {
+  metrics_->RecordRpc(method, status.error_code(), absl::Now() - start);
+}
 
 void SchedulerService::Finish(grpc::ServerUnaryReactor* reactor, RpcMethod method,
                               absl::Time start, const absl::Status& status) {
@@ -243,23 +249,18 @@ grpc::ServerUnaryReactor* SchedulerService::GetLearningRate(
   return reactor;
 }
 
-grpc::ServerUnaryReactor* SchedulerService::ReportMetrics(
-    grpc::CallbackServerContext* context, const v1::ReportMetricsRequest* request,
-    v1::ReportMetricsResponse* response) {
-  const absl::Time start = absl::Now();
-  auto* reactor = context->DefaultReactor();
-
-  if (absl::Status valid = ValidateReportMetrics(*request); !valid.ok()) {
-    metrics_->RecordRejectedReport(*request);
-    Finish(reactor, RpcMethod::kReportMetrics, start, valid);
-    return reactor;
+void SchedulerService::SubmitReport(const v1::ReportMetricsRequest& request, ReportDone done) {
+  if (absl::Status valid = ValidateReportMetrics(request); !valid.ok()) {
+    metrics_->RecordRejectedReport(request);
+    done(valid);
+    return;
   }
 
   // Queued while the run cannot be deleted, so the deletion's commit comes after this one.
-  auto report = std::make_shared<MetricReport>(ToMetricReport(*request));
+  auto report = std::make_shared<MetricReport>(ToMetricReport(request));
   auto stored = std::make_shared<bool>(false);
   absl::Status finished;
-  const bool found = registry_->WithRun(request->run_id(), [&](const auto& run) {
+  const bool found = registry_->WithRun(request.run_id(), [&](const auto& run) {
     finished = CheckNotFinished(*run);
     if (!finished.ok()) return;
     writer_->Submit(
@@ -269,24 +270,46 @@ grpc::ServerUnaryReactor* SchedulerService::ReportMetrics(
           *stored = *inserted;
           return absl::OkStatus();
         },
-        [this, run, report, stored, response, reactor, start](absl::Status status) {
-          if (status.ok() && *stored) {
-            response->set_report_count(ApplyReport(*run, *report));
-            controller_->OnReportStored(run, *report);
-          } else if (status.ok()) {
-            absl::MutexLock lock(&run->mu);
-            response->set_report_count(run->report_count);
-            response->set_duplicate(true);
+        [this, run, report, stored, done](absl::Status status) {
+          if (!status.ok()) {
+            done(status);
+            return;
           }
-          Finish(reactor, RpcMethod::kReportMetrics, start, status);
+          v1::ReportMetricsResponse response;
+          if (*stored) {
+            response.set_report_count(ApplyReport(*run, *report));
+            controller_->OnReportStored(run, *report);
+          } else {
+            absl::MutexLock lock(&run->mu);
+            response.set_report_count(run->report_count);
+            response.set_duplicate(true);
+          }
+          done(response);
         });
   });
   if (!found) {
-    Finish(reactor, RpcMethod::kReportMetrics, start, RunNotFound(request->run_id()));
+    done(RunNotFound(request.run_id()));
   } else if (!finished.ok()) {
-    Finish(reactor, RpcMethod::kReportMetrics, start, finished);
+    done(finished);
   }
+}
+
+grpc::ServerUnaryReactor* SchedulerService::ReportMetrics(
+    grpc::CallbackServerContext* context, const v1::ReportMetricsRequest* request,
+    v1::ReportMetricsResponse* response) {
+  const absl::Time start = absl::Now();
+  auto* reactor = context->DefaultReactor();
+  SubmitReport(*request, [this, reactor, response,
+                          start](absl::StatusOr<v1::ReportMetricsResponse> reply) {
+    if (reply.ok()) *response = *std::move(reply);
+    Finish(reactor, RpcMethod::kReportMetrics, start, reply.status());
+  });
   return reactor;
+}
+
+grpc::ServerReadReactor<v1::ReportMetricsRequest>* SchedulerService::StreamMetrics(
+    grpc::CallbackServerContext* /*context*/, v1::StreamMetricsResponse* response) {
+  return new MetricsStreamReactor(this, response);
 }
 
 int64_t SchedulerService::ApplyReport(RunEntry& run, const MetricReport& report) {

@@ -22,6 +22,8 @@ namespace lrsched {
 
 class SchedulerService final : public v1::LrScheduler::CallbackService {
  public:
+  friend class MetricsStreamReactor;
+
   // `registry`, `writer`, `metrics` and `controller` must outlive the service.
   SchedulerService(RunRegistry* registry, StoreWriter* writer, ServerMetrics* metrics,
                    PolicyMetrics* policy_metrics, RunController* controller)
@@ -52,6 +54,8 @@ class SchedulerService final : public v1::LrScheduler::CallbackService {
   grpc::ServerUnaryReactor* ReportMetrics(grpc::CallbackServerContext* context,
                                           const v1::ReportMetricsRequest* request,
                                           v1::ReportMetricsResponse* response) override;
+  grpc::ServerReadReactor<v1::ReportMetricsRequest>* StreamMetrics(
+      grpc::CallbackServerContext* context, v1::StreamMetricsResponse* response) override;
   grpc::ServerUnaryReactor* PreviewSchedule(grpc::CallbackServerContext* context,
                                             const v1::PreviewScheduleRequest* request,
                                             v1::PreviewScheduleResponse* response) override;
@@ -77,6 +81,15 @@ class SchedulerService final : public v1::LrScheduler::CallbackService {
   // Records the RPC's metrics and finishes the reactor with `status`.
   void Finish(grpc::ServerUnaryReactor* reactor, RpcMethod method, absl::Time start,
               const absl::Status& status);
+
+  using ReportDone = std::function<void(absl::StatusOr<v1::ReportMetricsResponse>)>;
+
+  // Validates and stores one report; `done` runs once the state file has it (or with the
+  // error). Shared by ReportMetrics and StreamMetrics.
+  void SubmitReport(const v1::ReportMetricsRequest& request, ReportDone done);
+
+  // Records the metrics of an RPC that does not finish through Finish.
+  void RecordRpc(RpcMethod method, absl::Time start, const grpc::Status& status);
 
   // Builds a run's entry, with its timeline and series, from its stored parts.
   absl::StatusOr<std::shared_ptr<RunEntry>> MakeEntry(StoredRun stored);

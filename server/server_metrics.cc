@@ -143,6 +143,7 @@ const char* RpcMethodName(RpcMethod method) {
     case RpcMethod::kUpdateSchedule: return "UpdateSchedule";
     case RpcMethod::kListDecisions: return "ListDecisions";
     case RpcMethod::kLeaseSchedule: return "LeaseSchedule";
+    case RpcMethod::kStreamMetrics: return "StreamMetrics";
   }
   return "unknown";
 }

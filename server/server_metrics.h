@@ -60,8 +60,9 @@ enum class RpcMethod {
   kUpdateSchedule,
   kListDecisions,
   kLeaseSchedule,
+  kStreamMetrics,
 };
-inline constexpr int kRpcMethodCount = 10;
+inline constexpr int kRpcMethodCount = 11;
 
 // The series of one run, as handles that the run's registry entry keeps and that its `mu`
 // guards. A default-constructed RunSeries has null handles: the run has been removed.

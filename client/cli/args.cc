@@ -34,6 +34,7 @@ constexpr FlagInfo kFlags[] = {
     {"steps", true, false},   {"json", false, false},     {"policy", true, false},
     {"from", true, false},    {"scale", true, false},     {"set", true, false},
     {"finish", false, false}, {"reason", true, false},    {"operator", true, false},
+    {"format", true, false},  {"plot", true, false},
 };
 
 constexpr absl::string_view kGlobalFlags[] = {"server", "timeout", "help"};

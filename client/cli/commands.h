@@ -98,10 +98,17 @@ struct ReportArgs {
 absl::StatusOr<ReportArgs> ParseReportArgs(const ParsedArgs& args);
 int RunReport(const ParsedArgs& args, const GlobalOptions& global, Io& io);
 
-// lrsched preview --spec FILE|- --steps N
+// lrsched preview --spec FILE|- --steps N [--format csv|json|table] [--plot FILE.svg]
+enum class PreviewFormat { kCsv, kJson, kTable };
+// Largest --steps. The server accepts at most this many positions in one PreviewSchedule call
+// (kMaxPreviewPositions in server/request_validation.h), and the CLI checks it before calling.
+inline constexpr int64_t kMaxPreviewSteps = 500000;
 struct PreviewArgs {
   std::string spec_path;
   int64_t steps = 0;
+  PreviewFormat format = PreviewFormat::kCsv;
+  // Path of the SVG chart to write; empty when --plot is absent.
+  std::string plot_path;
 };
 absl::StatusOr<PreviewArgs> ParsePreviewArgs(const ParsedArgs& args);
 int RunPreview(const ParsedArgs& args, const GlobalOptions& global, Io& io);

@@ -63,18 +63,6 @@ std::string EscapeControlCharacters(absl::string_view text) {
   return escaped;
 }
 
-// Returns the name of the schedule family that `spec` sets, such as "step_lr", or "none".
-std::string ScheduleFamilyName(const v1::ScheduleSpec& spec) {
-  const v1::Schedule& schedule = spec.schedule();
-  const google::protobuf::OneofDescriptor* family =
-      schedule.GetDescriptor()->FindOneofByName("family");
-  if (family == nullptr) return "none";
-
-  const google::protobuf::FieldDescriptor* field =
-      schedule.GetReflection()->GetOneofFieldDescriptor(schedule, family);
-  return field == nullptr ? "none" : field->name();
-}
-
 // Formats a timestamp in UTC to the second, as "2026-12-04T21:01:21Z".
 std::string FormatTimestamp(const google::protobuf::Timestamp& time) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::FromUnixSeconds(time.seconds()),
@@ -178,6 +166,36 @@ std::string PreviewToCsv(v1::ScheduleSpec::Unit unit, const std::vector<double>&
     absl::StrAppend(&csv, i, ",", FormatDouble(rates[i]), "\n");
   }
   return csv;
+}
+
+std::string PreviewToJson(v1::ScheduleSpec::Unit unit, const std::vector<double>& rates) {
+  std::string json = absl::StrCat("{\"unit\": \"", v1::ScheduleSpec::Unit_Name(unit),
+                                  "\", \"learning_rates\": [");
+  for (size_t i = 0; i < rates.size(); ++i) {
+    absl::StrAppend(&json, i > 0 ? ", " : "", FormatDouble(rates[i]));
+  }
+  absl::StrAppend(&json, "]}\n");
+  return json;
+}
+
+std::string PreviewToTable(v1::ScheduleSpec::Unit unit, const std::vector<double>& rates) {
+  std::vector<std::vector<std::string>> rows = {
+      {unit == v1::ScheduleSpec::EPOCH ? "EPOCH" : "STEP", "LR"}};
+  for (size_t i = 0; i < rates.size(); ++i) {
+    rows.push_back({absl::StrCat(i), FormatDouble(rates[i])});
+  }
+  return FormatTable(rows);
+}
+
+std::string ScheduleFamilyName(const v1::ScheduleSpec& spec) {
+  const v1::Schedule& schedule = spec.schedule();
+  const google::protobuf::OneofDescriptor* family =
+      schedule.GetDescriptor()->FindOneofByName("family");
+  if (family == nullptr) return "none";
+
+  const google::protobuf::FieldDescriptor* field =
+      schedule.GetReflection()->GetOneofFieldDescriptor(schedule, family);
+  return field == nullptr ? "none" : field->name();
 }
 
 std::string FormatServerError(const absl::Status& status) {

@@ -1,6 +1,6 @@
 // Output formats of the `lrsched` command: runs and decisions as proto3 JSON, decisions also as
 // a table, rates as the shortest decimal that reads back as the same double, previews as CSV,
-// and errors as "error: CODE: message".
+// JSON or a table, and errors as "error: CODE: message".
 #ifndef LRSCHED_CLIENT_CLI_OUTPUT_H_
 #define LRSCHED_CLIENT_CLI_OUTPUT_H_
 
@@ -49,6 +49,20 @@ std::string DecisionsToTable(const std::vector<v1::Decision>& decisions);
 // Returns CSV with a header "step,lr" (or "epoch,lr" when `unit` is EPOCH) and one line
 // per rate: the position, then the rate as FormatDouble prints it.
 std::string PreviewToCsv(v1::ScheduleSpec::Unit unit, const std::vector<double>& rates);
+
+// Returns the previewed rates as one JSON object, such as
+// {"unit": "STEP", "learning_rates": [0.1, 0.05]}, with the unit's proto enum name and each rate
+// as FormatDouble prints it. NOTE: a NaN or infinite rate would print as nan or inf, which is
+// not valid JSON; the server's schedules return finite rates.
+std::string PreviewToJson(v1::ScheduleSpec::Unit unit, const std::vector<double>& rates);
+
+// Returns the previewed rates as a table with the header "STEP  LR" (or "EPOCH  LR") and one
+// line per position, in columns aligned as DecisionsToTable aligns them.
+std::string PreviewToTable(v1::ScheduleSpec::Unit unit, const std::vector<double>& rates);
+
+// Returns the name of the schedule family that `spec` sets, such as "step_lr" or
+// "linear_warmup" for a composition, or "none" when no family is set.
+std::string ScheduleFamilyName(const v1::ScheduleSpec& spec);
 
 // Returns "error: CODE: message" for an error from the server or the client library, as in
 // "error: NOT_FOUND: run \"x\" not found".

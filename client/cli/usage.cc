@@ -62,12 +62,15 @@ constexpr CommandText kCommands[] = {
      "    --worker NAME      name of the reporting worker (default empty)\n"
      "    --metric NAME=VALUE  a finite metric value, such as loss=0.31; at least one,\n"
      "                       may be repeated with different names\n"},
-    {"preview", "--spec FILE|- --steps N",
-     "  Evaluates a spec without creating a run and prints CSV with a header line:\n"
-     "  the position (named step or epoch after the spec's unit) and lr, the rate at\n"
-     "  that position, in the shortest form that reads back as the same double.\n"
+    {"preview", "--spec FILE|- --steps N [--format csv|json|table] [--plot FILE.svg]",
+     "  Evaluates a spec without creating a run and prints the rate at each position,\n"
+     "  in the shortest form that reads back as the same double. CSV has a header line:\n"
+     "  the position (named step or epoch after the spec's unit) and lr.\n"
      "    --spec FILE|-      schedule spec as JSON, from a file or from standard input (-)\n"
-     "    --steps N          number of positions to evaluate, 0 to N-1; at least 1\n"},
+     "    --steps N          number of positions to evaluate, 0 to N-1; 1 to 500000\n"
+     "    --format FORMAT    csv (default), json (an object with unit and learning_rates)\n"
+     "                       or table (aligned columns)\n"
+     "    --plot FILE.svg    also write the curve as an SVG line chart to FILE.svg\n"},
     {"health", "",
      "  Checks the server's gRPC health service and prints SERVING when it serves.\n"},
     {"help", "[COMMAND]", "  Prints help for all commands, or for one command.\n"},

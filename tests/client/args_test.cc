@@ -405,7 +405,15 @@ TEST(ParsePreviewArgs, FullCommandAndErrors) {
   ExpectInvalid(ParsePreviewArgs(MustParse({"preview", "--spec", "s"})).status(),
                 "missing required flag --steps");
   ExpectInvalid(ParsePreviewArgs(MustParse({"preview", "--spec", "s", "--steps", "0"})).status(),
-                "--steps must be at least 1, got 0");
+                "--steps must be in [1, 500000], got 0");
+
+  auto formatted = ParsePreviewArgs(MustParse(
+      {"preview", "--spec", "-", "--steps", "5", "--format", "table", "--plot", "out.svg"}));
+  ASSERT_TRUE(formatted.ok()) << formatted.status();
+  EXPECT_EQ(formatted->format, PreviewFormat::kTable);
+  EXPECT_EQ(formatted->plot_path, "out.svg");
+  EXPECT_EQ(parsed->format, PreviewFormat::kCsv);
+  EXPECT_EQ(parsed->plot_path, "");
 }
 
 // Returns the arguments of `lrsched runs update r1 --from 5 ... --reason plateau` with

@@ -271,6 +271,16 @@ else
   fail "preview cosine: $cosine_check" "stdout: ${OUT//$'\n'/\\n}"
 fi
 
+run_lrsched preview --server "$ADDRESS" --spec "$WORK_DIR/step.json" --steps 5 \
+  --plot "$WORK_DIR/step.svg"
+expect_status "preview plot" 0
+if grep -q '^<svg ' "$WORK_DIR/step.svg" && grep -q '</svg>' "$WORK_DIR/step.svg" &&
+   [ "$(grep -c '<polyline' "$WORK_DIR/step.svg")" = 1 ]; then
+  pass "preview plot: SVG with one polyline written"
+else
+  fail "preview plot: $WORK_DIR/step.svg is not the expected SVG"
+fi
+
 # --- Errors from the server: exit status 1. ---
 
 run_lrsched runs get --server "$ADDRESS" no-such-run
@@ -296,11 +306,12 @@ expect_status "preview invalid spec" 1
 expect_err_contains "preview invalid spec" "error: INVALID_ARGUMENT: "
 expect_err_contains "preview invalid spec" "step_size"
 
-run_lrsched preview --server "$ADDRESS" --spec "$WORK_DIR/step.json" --steps 100000000
-expect_status "preview too many steps" 1
-expect_err_contains "preview too many steps" "error: INVALID_ARGUMENT: "
-
 # --- Invalid command lines and input files: exit status 2, nothing sent. ---
+
+# lrsched checks the server's limit of 500,000 positions before it calls.
+run_lrsched preview --server "$ADDRESS" --spec "$WORK_DIR/step.json" --steps 100000000
+expect_status "preview too many steps" 2
+expect_err_contains "preview too many steps" "--steps must be in [1, 500000], got 100000000"
 
 run_lrsched runs rename --server "$ADDRESS"
 expect_status "unknown subcommand" 2

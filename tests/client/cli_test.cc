@@ -11,11 +11,15 @@
 
 #include "gtest/gtest.h"
 #include "tests/client/fake_scheduler.h"
+#include "tests/client/svg_parsing.h"
 
 namespace lrsched::cli {
 namespace {
 
+using ::lrsched::testing::CountOccurrences;
+using ::lrsched::testing::ElementsWithClass;
 using ::lrsched::testing::FakeSchedulerServer;
+using ::lrsched::testing::PolylinePoints;
 using ::lrsched::testing::UnusedLoopbackAddress;
 
 constexpr char kStepSpec[] =
@@ -110,6 +114,15 @@ TEST(CliUsageErrors, ExitTwoWithMessageAndUsage) {
        "usage: lrsched report RUN_ID"},
       {{"preview", "--spec", "s", "--steps", "ten"},
        "error: --steps must be an integer",
+       "usage: lrsched preview --spec"},
+      {{"preview", "--spec", "s", "--steps", "500001"},
+       "error: --steps must be in [1, 500000], got 500001",
+       "usage: lrsched preview --spec"},
+      {{"preview", "--spec", "s", "--steps", "3", "--format", "xml"},
+       "error: --format must be csv, json or table, got \"xml\"",
+       "usage: lrsched preview --spec"},
+      {{"preview", "--spec", "s", "--steps", "3", "--plot", ""},
+       "error: --plot must not be empty",
        "usage: lrsched preview --spec"},
       {{"health", "--timeout", "soon"},
        "error: --timeout must be a number, got \"soon\"",
@@ -335,6 +348,53 @@ TEST_F(CliWithServerTest, PreviewPrintsCsvFromFile) {
   ASSERT_EQ(preview.exit_status, kExitSuccess) << preview.err;
   // The fake returns 0.1 / (i + 1).
   EXPECT_EQ(preview.out, "step,lr\n0,0.1\n1,0.05\n2,0.03333333333333333\n");
+}
+
+TEST_F(CliWithServerTest, PreviewJsonAndTable) {
+  const CliResult json = Run({"preview", "--spec", "-", "--steps", "2", "--format", "json"},
+                             kStepSpec);
+  ASSERT_EQ(json.exit_status, kExitSuccess) << json.err;
+  EXPECT_EQ(json.out, "{\"unit\": \"STEP\", \"learning_rates\": [0.1, 0.05]}\n");
+
+  const CliResult table = Run({"preview", "--spec", "-", "--steps", "2", "--format=table"},
+                              kStepSpec);
+  ASSERT_EQ(table.exit_status, kExitSuccess) << table.err;
+  EXPECT_EQ(table.out, "STEP  LR\n0     0.1\n1     0.05\n");
+}
+
+TEST_F(CliWithServerTest, PreviewPlotWritesSvg) {
+  const std::string plot_path = ::testing::TempDir() + "preview_plot_test.svg";
+  std::remove(plot_path.c_str());
+  const CliResult preview =
+      Run({"preview", "--spec", "-", "--steps", "7", "--plot", plot_path}, kStepSpec);
+  ASSERT_EQ(preview.exit_status, kExitSuccess) << preview.err;
+  EXPECT_TRUE(Contains(preview.out, "step,lr\n0,0.1\n")) << preview.out;
+
+  std::ifstream file(plot_path);
+  ASSERT_TRUE(file.good()) << plot_path;
+  std::stringstream contents;
+  contents << file.rdbuf();
+  const std::string svg = contents.str();
+  EXPECT_EQ(CountOccurrences(svg, "<svg "), 1);
+  EXPECT_EQ(CountOccurrences(svg, "</svg>"), 1);
+  EXPECT_EQ(CountOccurrences(svg, "<polyline"), 1);
+  EXPECT_EQ(PolylinePoints(svg).size(), 7u);
+  EXPECT_EQ(ElementsWithClass(svg, "x-tick"),
+            (std::vector<std::string>{"0", "1", "2", "3", "4", "5", "6"}));
+  EXPECT_EQ(ElementsWithClass(svg, "y-tick").back(), "0.1");
+  EXPECT_EQ(ElementsWithClass(svg, "title"), (std::vector<std::string>{"step_lr, base_lr 0.1"}));
+  EXPECT_EQ(ElementsWithClass(svg, "axis-title"),
+            (std::vector<std::string>{"learning rate", "step"}));
+}
+
+TEST_F(CliWithServerTest, PreviewPlotUnwritablePathNamed) {
+  const CliResult preview = Run(
+      {"preview", "--spec", "-", "--steps", "3", "--plot", "/nonexistent/plot.svg"}, kStepSpec);
+  EXPECT_EQ(preview.exit_status, kExitUsageError);
+  EXPECT_EQ(preview.out, "");
+  EXPECT_EQ(preview.err,
+            "error: cannot write the plot to \"/nonexistent/plot.svg\": No such file or "
+            "directory\n");
 }
 
 TEST_F(CliWithServerTest, HealthServingAndNot) {

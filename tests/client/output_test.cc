@@ -53,6 +53,23 @@ TEST(PreviewToCsv, HeaderNamesTheUnit) {
   EXPECT_EQ(PreviewToCsv(v1::ScheduleSpec::STEP, {}), "step,lr\n");
 }
 
+TEST(PreviewToJson, UnitAndRates) {
+  EXPECT_EQ(PreviewToJson(v1::ScheduleSpec::EPOCH, {0.1, 0.05}),
+            "{\"unit\": \"EPOCH\", \"learning_rates\": [0.1, 0.05]}\n");
+  EXPECT_EQ(PreviewToJson(v1::ScheduleSpec::STEP, {1e-07}),
+            "{\"unit\": \"STEP\", \"learning_rates\": [1e-07]}\n");
+}
+
+TEST(PreviewToTable, AlignedColumns) {
+  std::vector<double> rates(11, 0.5);
+  rates[10] = 0.25;
+  const std::string table = PreviewToTable(v1::ScheduleSpec::STEP, rates);
+  EXPECT_EQ(table.substr(0, table.find('\n')), "STEP  LR");
+  EXPECT_NE(table.find("\n0     0.5\n"), std::string::npos) << table;
+  EXPECT_NE(table.find("\n10    0.25\n"), std::string::npos) << table;
+  EXPECT_EQ(PreviewToTable(v1::ScheduleSpec::EPOCH, {0.2}), "EPOCH  LR\n0      0.2\n");
+}
+
 v1::Run SampleRun(const std::string& run_id) {
   v1::Run run;
   run.set_run_id(run_id);

@@ -304,5 +304,58 @@ TEST_F(ServiceTest, MetricsEndpointShowsTheRun) {
   EXPECT_EQ(sample(R"(lrsched_rpc_duration_seconds_count{method="GetLearningRate"})"), 1);
 }
 
+std::vector<v1::ReportMetricsRequest> Reports(const std::string& run_id, int count) {
+  std::vector<v1::ReportMetricsRequest> reports;
+  for (int i = 0; i < count; ++i) {
+    v1::ReportMetricsRequest& report = reports.emplace_back();
+    report.set_run_id(run_id);
+    report.set_worker("w0");
+    report.set_step(i);
+    (*report.mutable_metrics())["loss"] = 1.0 / (i + 1);
+  }
+  return reports;
+}
+
+TEST_F(ServiceTest, StreamStoresEveryReportOnce) {
+  ASSERT_TRUE(client_->CreateRun(CreateRequest("run-1", kStepLrSpec)).ok());
+  const auto streamed = client_->StreamMetrics(Reports("run-1", 500));
+  ASSERT_TRUE(streamed.ok()) << streamed.status();
+  EXPECT_EQ(streamed->stored(), 500);
+  EXPECT_EQ(streamed->duplicates(), 0);
+
+  // Sending the same stream again, as a retrying worker would, stores nothing new.
+  const auto again = client_->StreamMetrics(Reports("run-1", 500));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->stored(), 0);
+  EXPECT_EQ(again->duplicates(), 500);
+
+  const auto run = client_->GetRun("run-1");
+  ASSERT_TRUE(run.ok());
+  EXPECT_EQ(run->report_count(), 500);
+  EXPECT_EQ(run->last_step(), 499);
+  EXPECT_EQ(run->last_metrics().at("loss"), 1.0 / 500);
+}
+
+TEST_F(ServiceTest, StreamStopsAtBadReportKeepingEarlierOnes) {
+  ASSERT_TRUE(client_->CreateRun(CreateRequest("run-1", kStepLrSpec)).ok());
+  auto reports = Reports("run-1", 20);
+  (*reports[7].mutable_metrics())["loss"] = std::numeric_limits<double>::infinity();
+
+  const auto streamed = client_->StreamMetrics(reports);
+  EXPECT_EQ(streamed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(streamed.status().message().find("report 7 of the stream: metrics[loss] must be"),
+            std::string::npos)
+      << streamed.status();
+
+  // Reports 0..6 were accepted before the bad one and stay stored; whatever the server read
+  // after it is not.
+  const auto run = client_->GetRun("run-1");
+  ASSERT_TRUE(run.ok());
+  EXPECT_GE(run->report_count(), 7);
+  EXPECT_LT(run->report_count(), 20);
+  RestartServer();
+  EXPECT_GE(client_->GetRun("run-1")->report_count(), 7);
+}
+
 }  // namespace
 }  // namespace lrsched
