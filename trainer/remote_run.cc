@@ -1,5 +1,7 @@
 #include "trainer/remote_run.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -11,9 +13,13 @@
 namespace lrsched::trainer {
 namespace {
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
+// Reads the file that `flag` names, for example "--spec".
+absl::StatusOr<std::string> ReadFile(const std::string& flag, const std::string& path) {
   std::ifstream stream(path);
-  if (!stream) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  if (!stream) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read the ", flag, " file ", path, ": ", std::strerror(errno)));
+  }
   std::ostringstream contents;
   contents << stream.rdbuf();
   return contents.str();
@@ -30,7 +36,7 @@ absl::Status AtServer(const absl::Status& status, const Client& client) {
 absl::StatusOr<RemoteRun> RemoteRun::Create(std::shared_ptr<Client> client,
                                             const std::string& run_id, const RunFiles& files,
                                             const std::string& worker) {
-  ASSIGN_OR_RETURN(const std::string spec_json, ReadFile(files.spec_path));
+  ASSIGN_OR_RETURN(const std::string spec_json, ReadFile("--spec", files.spec_path));
   auto spec = ParseSpecJson(spec_json);
   if (!spec.ok()) {
     return absl::InvalidArgumentError(
@@ -42,7 +48,7 @@ absl::StatusOr<RemoteRun> RemoteRun::Create(std::shared_ptr<Client> client,
   request.set_num_workers(files.num_workers);
   *request.mutable_spec() = *std::move(spec);
   if (!files.policy_path.empty()) {
-    ASSIGN_OR_RETURN(const std::string policy_json, ReadFile(files.policy_path));
+    ASSIGN_OR_RETURN(const std::string policy_json, ReadFile("--policy", files.policy_path));
     auto policy = ParsePolicyJson(policy_json);
     if (!policy.ok()) {
       return absl::InvalidArgumentError(
@@ -58,6 +64,10 @@ absl::StatusOr<RemoteRun> RemoteRun::Create(std::shared_ptr<Client> client,
 absl::StatusOr<RemoteRun> RemoteRun::Join(std::shared_ptr<Client> client,
                                           const std::string& run_id, const std::string& worker) {
   auto run = client->GetRun(run_id);
+  if (run.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError(absl::StrCat("lrsched server at ", client->address(), ": run \"",
+                                            run_id, "\" not found; add --spec FILE to create it"));
+  }
   if (!run.ok()) return AtServer(run.status(), *client);
   return RemoteRun(std::move(client), *std::move(run), worker);
 }

@@ -109,6 +109,10 @@ int ReportServerError(Io& io, const absl::Status& status, absl::string_view serv
   if (status.code() == absl::StatusCode::kUnavailable) {
     io.err << "hint: check that lrsched-server is running at " << server
            << "; --timeout SECONDS sets how long lrsched retries\n";
+  } else if (status.code() == absl::StatusCode::kDeadlineExceeded) {
+    io.err << "hint: for a run with a policy, the server answers a position only once the "
+              "policy has decided every earlier boundary (every worker reported it, or its "
+              "straggler timeout passed); report the earlier epochs first\n";
   }
   return kExitServerError;
 }
