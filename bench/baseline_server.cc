@@ -1,11 +1,11 @@
-// baseline_server: the LrScheduler service with lrsched's message shapes and no logic, plus a
-// client-streaming StreamMetrics, so that bench/run_all.sh can put every lrsched figure beside
-// the floor that gRPC sets on the same machine in the same run.
+// baseline_server: the LrScheduler service with lrsched's message shapes and no logic, so that
+// bench/run_all.sh can put every lrsched figure beside the floor that gRPC sets on the same
+// machine in the same run.
 //
 // CreateRun echoes the run, GetLearningRate returns a fixed rate at the requested step,
 // ReportMetrics acknowledges at once without storing anything, and StreamMetrics counts the
-// reports it reads. Every other method returns UNIMPLEMENTED. The server stops on SIGTERM or
-// SIGINT, or after --max_seconds.
+// reports it reads as stored. Every other method returns UNIMPLEMENTED. The server stops on
+// SIGTERM or SIGINT, or after --max_seconds.
 #include <signal.h>
 #include <time.h>
 
@@ -23,7 +23,6 @@
 #include "glog/logging.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
-#include "lrsched/bench/v1/metrics_stream.grpc.pb.h"
 #include "lrsched/v1/service.grpc.pb.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:0",
@@ -68,6 +67,10 @@ class FixedReplyService final : public lrsched::v1::LrScheduler::CallbackService
     return FinishOk(context);
   }
 
+  grpc::ServerReadReactor<lrsched::v1::ReportMetricsRequest>* StreamMetrics(
+      grpc::CallbackServerContext* /*context*/,
+      lrsched::v1::StreamMetricsResponse* response) override;
+
  private:
   static grpc::ServerUnaryReactor* FinishOk(grpc::CallbackServerContext* context) {
     grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -76,16 +79,16 @@ class FixedReplyService final : public lrsched::v1::LrScheduler::CallbackService
   }
 };
 
-// Reads reports until the client half-closes, then replies with their number.
+// Reads reports until the client half-closes, then replies with their number as stored.
 class CountingReader final : public grpc::ServerReadReactor<lrsched::v1::ReportMetricsRequest> {
  public:
-  explicit CountingReader(v1::StreamMetricsResponse* response) : response_(response) {
+  explicit CountingReader(lrsched::v1::StreamMetricsResponse* response) : response_(response) {
     StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
     if (!ok) {
-      response_->set_report_count(count_);
+      response_->set_stored(count_);
       Finish(grpc::Status::OK);
       return;
     }
@@ -96,18 +99,15 @@ class CountingReader final : public grpc::ServerReadReactor<lrsched::v1::ReportM
   void OnDone() override { delete this; }
 
  private:
-  v1::StreamMetricsResponse* response_;
+  lrsched::v1::StreamMetricsResponse* response_;
   lrsched::v1::ReportMetricsRequest request_;
   int64_t count_ = 0;
 };
 
-class MetricsStreamService final : public v1::MetricsStream::CallbackService {
- public:
-  grpc::ServerReadReactor<lrsched::v1::ReportMetricsRequest>* StreamMetrics(
-      grpc::CallbackServerContext* /*context*/, v1::StreamMetricsResponse* response) override {
-    return new CountingReader(response);
-  }
-};
+grpc::ServerReadReactor<lrsched::v1::ReportMetricsRequest>* FixedReplyService::StreamMetrics(
+    grpc::CallbackServerContext* /*context*/, lrsched::v1::StreamMetricsResponse* response) {
+  return new CountingReader(response);
+}
 
 // Waits for SIGTERM or SIGINT, at most `max_seconds`. REQUIRES: both signals are blocked.
 void WaitForStopSignal(const sigset_t& stop_signals, int64_t max_seconds) {
@@ -157,12 +157,10 @@ int Serve() {
   // lrsched-server also serves the standard health service, and so does the baseline.
   grpc::EnableDefaultHealthCheckService(true);
   FixedReplyService fixed_replies;
-  MetricsStreamService metrics_stream;
   int port = 0;
   grpc::ServerBuilder builder;
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(&fixed_replies);
-  builder.RegisterService(&metrics_stream);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     LOG(ERROR) << "baseline_server cannot listen on " << address

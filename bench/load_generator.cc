@@ -4,12 +4,12 @@
 // Scenarios:
 //   get_rate       GetLearningRate of one run, at increasing steps.
 //   report         ReportMetrics of one run, 4 metrics each, one worker name per slot.
-//   stream_report  the same reports on client streams of StreamMetrics (bench/baseline_server
-//                  only; lrsched has no streaming RPC).
+//   stream_report  the same reports on client streams of StreamMetrics.
 //   create_runs    CreateRun of --runs runs named <run_id>-0000000, <run_id>-0000001, ...
 //   wait_serving   repeats GetLearningRate of --run_id until it succeeds, and prints the time
 //                  since --since_unix_nanos: the time a server took from start to serving.
-// get_rate and report first create --run_id (CreateRun returns an existing equal run as is).
+// get_rate, report and stream_report first create --run_id (CreateRun returns an existing equal
+// run as is).
 //
 // The result line has the form
 //   result label=lrsched scenario=get_rate channels=1 in_flight=16 calls=... seconds=...
@@ -171,7 +171,8 @@ absl::StatusOr<std::vector<std::shared_ptr<grpc::Channel>>> ConnectChannels(
   return channels;
 }
 
-// Creates the run that get_rate and report use, unless it exists with the same request.
+// Creates the run that get_rate, report and stream_report use, unless it exists with the same
+// request.
 absl::Status CreateBenchRun(const std::shared_ptr<grpc::Channel>& channel,
                             const std::string& run_id) {
   auto stub = lrsched::v1::LrScheduler::NewStub(channel);
@@ -305,7 +306,7 @@ int RunLoad(const std::string& scenario) {
   }
 
   LoadSettings settings = SettingsFromFlags();
-  if (scenario == "get_rate" || scenario == "report") {
+  if (scenario == "get_rate" || scenario == "report" || scenario == "stream_report") {
     if (absl::Status created = CreateBenchRun(channels->front(), run_id); !created.ok()) {
       std::cerr << "load_generator: " << created.message() << "\n";
       return 1;

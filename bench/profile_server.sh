@@ -79,7 +79,7 @@ pick_port() {
   fail "found no free port in 100 attempts"
 }
 
-# Profiles one server ($1: lrsched or baseline) under one scenario ($2: get_rate or report).
+# Profiles one server ($1: lrsched or baseline) under one load_generator scenario ($2).
 profile() {
   local server="$1" scenario="$2" port log out attempt
   port="$(pick_port)"
@@ -122,7 +122,7 @@ profile() {
   callgrind_annotate --threshold=95 "$out" > "$output_dir/$server-$scenario.exclusive.txt"
 }
 
-for scenario in get_rate report; do
+for scenario in get_rate report stream_report; do
   for server in lrsched baseline; do
     profile "$server" "$scenario"
   done

@@ -10,9 +10,8 @@
 # The scenarios, in order:
 #   1. GetLearningRate: 1 call in flight (ping-pong), 16 and 64 in flight over 1 and 4
 #      channels. ReportMetrics with 4 metrics: ping-pong, 16 in flight on 1 channel, 64 in
-#      flight over 4 channels. lrsched acknowledges a report only after its commit.
-#      Streamed reports on 4 client streams over 4 channels: the baseline only, because lrsched
-#      has no streaming RPC.
+#      flight over 4 channels. The same reports on StreamMetrics: 1 stream, and 4 streams over
+#      4 channels. lrsched acknowledges a report only after its commit.
 #   2. Memory per idle run at 10,000 and 100,000 runs: VmRSS of lrsched-server before and
 #      after CreateRun of the runs over the API (a fresh server for each count), and of a server
 #      restored from a state file with the runs against one restored from a file with one run.
@@ -201,7 +200,8 @@ load_rows=(
   "report_1|ReportMetrics (4 metrics), ping-pong|report|1|1"
   "report_16x1|ReportMetrics (4 metrics), 16 in flight, 1 channel|report|1|16"
   "report_64x4|ReportMetrics (4 metrics), 64 in flight, 4 channels|report|4|64"
-  "stream_4x4|Streamed reports (4 metrics), 4 streams, 4 channels|stream_report|4|4"
+  "stream_1|StreamMetrics (4 metrics each), 1 stream|stream_report|1|1"
+  "stream_4x4|StreamMetrics (4 metrics each), 4 streams, 4 channels|stream_report|4|4"
 )
 
 run_load_scenarios() {
@@ -221,8 +221,6 @@ run_load_scenarios() {
       local order="lrsched baseline"
       [ $((rep % 2)) -eq 0 ] && order="baseline lrsched"
       for server in $order; do
-        # lrsched has no streaming RPC; its row shows the baseline only.
-        [ "$scenario" = stream_report ] && [ "$server" = lrsched ] && continue
         local port="$lrsched_port"
         [ "$server" = baseline ] && port="$baseline_port"
         run_load "$port" "kind=load row=$id server=$server rep=$rep" \

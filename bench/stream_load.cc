@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "bench/workload.h"
-#include "lrsched/bench/v1/metrics_stream.grpc.pb.h"
+#include "lrsched/v1/service.grpc.pb.h"
 
 namespace lrsched::bench {
 namespace {
@@ -14,7 +14,7 @@ namespace {
 struct StreamSlot {
   LoadRecorder* recorder;
   int slot;
-  std::unique_ptr<v1::MetricsStream::Stub> stub;
+  std::unique_ptr<lrsched::v1::LrScheduler::Stub> stub;
   const StreamLoadOptions* options;
   absl::Duration stream_timeout;
   std::string worker;
@@ -33,7 +33,7 @@ class StreamWriter final : public grpc::ClientWriteReactor<lrsched::v1::ReportMe
   }
 
   void OnWriteDone(bool ok) override {
-    // A failed write ends the stream; OnDone reports its status.
+    // A failed write ends the stream, and OnDone reports its status.
     if (!ok) return;
     ++written_;
     slot_->recorder->FinishCall(slot_->slot, write_start_);
@@ -44,12 +44,13 @@ class StreamWriter final : public grpc::ClientWriteReactor<lrsched::v1::ReportMe
     bool more = status.ok();
     if (!status.ok()) {
       slot_->recorder->RecordError(status);
-    } else if (response_.report_count() != written_) {
+    } else if (response_.stored() != written_) {
       more = false;
       slot_->recorder->RecordError(grpc::Status(
           grpc::StatusCode::DATA_LOSS,
-          absl::StrCat("the server counted ", response_.report_count(), " reports of ",
-                       written_, " written to the stream")));
+          absl::StrCat("the server stored ", response_.stored(), " reports (and found ",
+                       response_.duplicates(), " duplicates) of ", written_,
+                       " written to the stream")));
     }
 
     // Opens the slot's next stream only while calls may still start, so the chain ends.
@@ -79,7 +80,7 @@ class StreamWriter final : public grpc::ClientWriteReactor<lrsched::v1::ReportMe
   StreamSlot* slot_;
   grpc::ClientContext context_;
   lrsched::v1::ReportMetricsRequest request_;
-  v1::StreamMetricsResponse response_;
+  lrsched::v1::StreamMetricsResponse response_;
   Clock::time_point write_start_;
   int64_t written_ = 0;
   // True once the recorder refused a further call: the run is over for this slot.
@@ -96,7 +97,7 @@ LoadResult RunStreamLoad(const std::vector<std::shared_ptr<grpc::Channel>>& chan
   for (int slot = 0; slot < settings.in_flight; ++slot) {
     const auto& channel = channels[static_cast<size_t>(slot) % channels.size()];
     slots.push_back(std::make_unique<StreamSlot>(
-        StreamSlot{recorder.get(), slot, v1::MetricsStream::NewStub(channel), &options,
+        StreamSlot{recorder.get(), slot, lrsched::v1::LrScheduler::NewStub(channel), &options,
                    settings.warmup + settings.duration + grace,
                    absl::StrCat("stream-", ::getpid(), "-", slot)}));
   }

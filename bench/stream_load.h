@@ -1,4 +1,4 @@
-// Drives client streams of metric reports (StreamMetrics of bench/proto) with the gRPC callback
+// Drives client streams of metric reports (LrScheduler.StreamMetrics) with the gRPC callback
 // API: `in_flight` streams at once, each writing one report at a time.
 #ifndef LRSCHED_BENCH_STREAM_LOAD_H_
 #define LRSCHED_BENCH_STREAM_LOAD_H_
@@ -20,8 +20,8 @@ struct StreamLoadOptions {
 
 // Runs the load and returns its figures, counting each report as one call. A report's latency
 // is the time from StartWrite to OnWriteDone: until gRPC has passed it to the transport, not
-// until the server has read it. After the run, every closed stream's reply must count all the
-// reports written to it; a stream whose reply does not counts as a failure.
+// until the server has read it. Every stream's reply must count all the reports written to it
+// as stored, and a stream whose reply does not counts as a failure.
 LoadResult RunStreamLoad(const std::vector<std::shared_ptr<grpc::Channel>>& channels,
                          const LoadSettings& settings, const StreamLoadOptions& options,
                          absl::Duration grace);

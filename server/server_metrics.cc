@@ -193,8 +193,20 @@ ServerMetrics::~ServerMetrics() = default;
 
 void ServerMetrics::RecordRpc(RpcMethod method, grpc::StatusCode code,
                               absl::Duration latency) {
-  rpc_requests_.Add({{"method", RpcMethodName(method)}, {"code", StatusCodeName(code)}})
-      .Increment();
+  const int code_index = static_cast<int>(code) >= 0 && static_cast<int>(code) < kStatusCodeCount
+                             ? static_cast<int>(code)
+                             : static_cast<int>(grpc::StatusCode::UNKNOWN);
+  std::atomic<prometheus::Counter*>& slot =
+      rpc_request_counters_[static_cast<int>(method)][code_index];
+  prometheus::Counter* counter = slot.load(std::memory_order_acquire);
+  if (counter == nullptr) {
+    // Two threads may both get here; Family::Add returns the same counter to both.
+    counter = &rpc_requests_.Add(
+        {{"method", RpcMethodName(method)},
+         {"code", StatusCodeName(static_cast<grpc::StatusCode>(code_index))}});
+    slot.store(counter, std::memory_order_release);
+  }
+  counter->Increment();
   rpc_duration_by_method_[static_cast<int>(method)]->Observe(absl::ToDoubleSeconds(latency));
   SweepIfDue();
 }

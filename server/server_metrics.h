@@ -157,6 +157,12 @@ class ServerMetrics final : public prometheus::Collectable {
   prometheus::Family<prometheus::Counter>& rpc_requests_;
   prometheus::Family<prometheus::Histogram>& rpc_duration_;
   std::array<prometheus::Histogram*, kRpcMethodCount> rpc_duration_by_method_;
+  // The request counter of each method and gRPC status code, looked up on first use so that
+  // later calls skip the family's label lookup and its mutex.
+  static constexpr int kStatusCodeCount = 17;
+  mutable std::array<std::array<std::atomic<prometheus::Counter*>, kStatusCodeCount>,
+                     kRpcMethodCount>
+      rpc_request_counters_{};
   prometheus::Gauge* run_count_;
   prometheus::Gauge* active_run_count_;
   prometheus::Gauge* exported_run_count_;
