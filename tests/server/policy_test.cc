@@ -172,7 +172,8 @@ TEST_F(PolicyTest, WorkersWaitForEachOtherAtBoundaries) {
   ASSERT_TRUE(second->ReportMetrics("pair", "w1", 20, 1, {{"loss", 2.0}}).ok());
   const auto first_rate = client_->GetLearningRate("pair", 20, 2, "w0");
   const auto second_rate = second->GetLearningRate("pair", 20, 2, "w1");
-  ASSERT_TRUE(first_rate.ok() && second_rate.ok());
+  ASSERT_TRUE(first_rate.ok()) << first_rate.status();
+  ASSERT_TRUE(second_rate.ok()) << second_rate.status();
   EXPECT_EQ(first_rate->learning_rate(), 0.5);
   EXPECT_EQ(second_rate->learning_rate(), 0.5);
   EXPECT_EQ(first_rate->schedule_version(), 2);
@@ -210,7 +211,8 @@ TEST_F(PolicyTest, RepeatedReportCountsOnce) {
   ASSERT_TRUE(client_->CreateRun(TwoWorkerRun(30)).ok());
   const auto first = client_->ReportMetrics("pair", "w0", 10, 0, {{"loss", 0.5}});
   const auto again = client_->ReportMetrics("pair", "w0", 10, 0, {{"loss", 0.5}});
-  ASSERT_TRUE(first.ok() && again.ok());
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_FALSE(first->duplicate());
   EXPECT_TRUE(again->duplicate());
   EXPECT_EQ(again->report_count(), 1);
@@ -290,7 +292,7 @@ TEST_F(PolicyTest, OperatorDecisionsApplyFromTheirPosition) {
   EXPECT_EQ(history->decisions(0).reason(), "loss spikes");
   EXPECT_EQ(client_->GetRun("steered")->state(), v1::Run::FINISHED);
 
-  // The same answers after a restart.
+  // The same rates after a restart.
   RestartServer();
   EXPECT_NEAR(client_->GetLearningRate("steered", 15, 0, "w0")->learning_rate(), 0.005, 1e-18);
   EXPECT_EQ(client_->GetLearningRate("steered", 35, 0, "w0")->learning_rate(), 0.2);
