@@ -18,7 +18,7 @@
 #      GetLearningRate, 16 in flight, runs again on the server that holds the created runs.
 #   3. Restart: time from starting lrsched-server on a state file with 100,000 runs and
 #      1,000,000 reports to its first answer for a stored run; the baseline's start beside it.
-# A run with --repeats 5 took 13 minutes on 2 cores. It needs a built tree: lrsched-server and the
+# A run with --repeats 5 took 14 minutes on 2 cores. It needs a built tree: lrsched-server and the
 # bench targets load_generator, baseline_server and make_state_file.
 #
 # Usage: bench/run_all.sh [options]
@@ -349,6 +349,16 @@ describe_sources() {
   fi
 }
 
+# Fails when a source file of lrsched-server is newer than the binary: the figures would then
+# belong to older code than the commit they are reported under.
+check_build_is_current() {
+  local source_dir newer
+  source_dir="$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$build_dir/CMakeCache.txt")"
+  newer="$(find "$source_dir/server" "$source_dir/core" "$source_dir/proto" -type f \
+    -newer "$server_bin" -print -quit)"
+  [ -z "$newer" ] || fail "$newer is newer than $server_bin: rebuild lrsched-server first"
+}
+
 # Prints the Markdown section: the machine, then one table per part and the targets.
 write_section() {
   local load_after
@@ -358,7 +368,7 @@ write_section() {
   echo "_Written by \`bench/run_all.sh\`; edits between these markers are overwritten._"
   echo
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "- Commit of the measured binaries: $(describe_sources)"
+  echo "- Commit of the measured binaries: $sources"
   local hypervisor
   hypervisor="$(lscpu | sed -n 's/^Hypervisor vendor: *//p' | head -1)"
   echo "- CPU: $(lscpu | sed -n 's/^Model name: *//p' | head -1)" \
@@ -393,6 +403,9 @@ update_output() {
   fi
 }
 
+check_build_is_current
+# Described before the run, because a commit made while it runs would not be in the binaries.
+sources="$(describe_sources)"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 run_load_scenarios
 for runs in $memory_runs; do
