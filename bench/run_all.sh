@@ -5,8 +5,9 @@
 # "<!-- END run_all.sh -->", or at the end of the file when it has no such lines.
 #
 # Both servers listen on 127.0.0.1, on free ports that the script picks, and each load runs
-# against one of them while the other is idle. Each load runs --repeats times per server, the
-# two servers taking turns to go first; the tables give the median and the range of the runs.
+# against one of them while the other is idle. Each load runs --repeats times per server, with
+# the two servers taking turns to go first. The tables give the median and the range of the
+# runs.
 # The scenarios, in order:
 #   1. GetLearningRate: 1 call in flight (ping-pong), 16 and 64 in flight over 1 and 4
 #      channels. ReportMetrics with 4 metrics: ping-pong, 16 in flight on 1 channel, 64 in
@@ -234,7 +235,7 @@ run_load_scenarios() {
 }
 
 # Memory of $1 runs created over the API, with the CreateRun rate of both servers, then
-# GetLearningRate on the server that holds the runs, beside the baseline.
+# GetLearningRate on the lrsched-server that has the runs, beside the baseline.
 run_api_memory() {
   local runs="$1" pid port before after
   echo "== memory: $runs runs created over the API" >&2

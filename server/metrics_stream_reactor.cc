@@ -47,6 +47,8 @@ void MetricsStreamReactor::OnReadDone(bool ok) {
       final_status = error_;
     }
   }
+  // NOTE: the next read starts without waiting for commits, so a client that sends faster
+  // than the state file commits grows the writer's queue without bound.
   if (final_status.ok()) {
     StartRead(&request_);
   } else if (reply) {
