@@ -79,9 +79,9 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  // Abseil's deadlock detection checks the lock order on every absl::Mutex lock, gRPC's
-  // included, under one global lock; it cost 14 % of the instructions of a bare gRPC call
-  // (docs/performance.md). The tests keep it on.
+  // Abseil's deadlock detection checks the lock order of every absl::Mutex lock, gRPC's
+  // included, under one global lock. It cost 14 % of the instructions of a bare gRPC call
+  // (callgrind, docs/performance.md), so the server turns it off. The tests keep it on.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
   // Block the stop signals before any thread starts, so every thread inherits the mask and

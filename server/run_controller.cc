@@ -85,9 +85,12 @@ absl::StatusOr<v1::GetLearningRateResponse> RunController::Answer(
   }
   v1::GetLearningRateResponse response;
   response.set_learning_rate(*rate);
-  for (const auto& decision : run.decisions) {
-    if (decision.effective_position() == position && !decision.source_run_id().empty()) {
-      response.set_load_checkpoint_from(decision.source_run_id());
+  // Only population-based training names checkpoints, so other runs skip the scan.
+  if (run.in_population) {
+    for (const auto& decision : run.decisions) {
+      if (decision.effective_position() == position && !decision.source_run_id().empty()) {
+        response.set_load_checkpoint_from(decision.source_run_id());
+      }
     }
   }
   response.set_schedule_version(static_cast<int64_t>(run.decisions.size()) + 1);
@@ -379,7 +382,8 @@ void RunController::UpdateSchedule(const std::shared_ptr<RunEntry>& run,
     return;
   }
 
-  // After a restart no answer is remembered, but every reported position was answered before.
+  // After a restart the answered positions are unknown, but every reported position had been
+  // answered, so reports give a lower bound.
   int64_t past = run->highest_position_answered;
   if (run->report_count > 0) past = std::max(past, run->PositionOf(run->last_step, run->last_epoch));
   if (request.effective_position() <= past) {

@@ -42,7 +42,8 @@ struct RunEntry {
            absl::Time create_time_in)
       : request(std::move(request_in)),
         policy(std::move(policy_in)),
-        create_time(create_time_in) {}
+        create_time(create_time_in),
+        in_population(policy != nullptr && !policy->population().empty()) {}
 
   // The position the schedule is evaluated at: the step or the epoch, as the spec's unit says.
   int64_t PositionOf(int64_t step, int64_t epoch) const;
@@ -57,6 +58,8 @@ struct RunEntry {
   // Null for a run without a policy.
   const std::unique_ptr<Policy> policy;
   const absl::Time create_time;
+  // Whether the policy compares runs, so that rate replies may name a checkpoint to load.
+  const bool in_population;
 
   mutable absl::Mutex mu;
 

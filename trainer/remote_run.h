@@ -16,7 +16,7 @@ namespace lrsched::trainer {
 
 class RemoteRun {
  public:
-  // What a new run is made of: JSON files of its spec and, optionally, its policy.
+  // The JSON files that a new run is created from: its spec and, optionally, its policy.
   struct RunFiles {
     std::string spec_path;
     std::string policy_path;  // Empty for a run without a policy.

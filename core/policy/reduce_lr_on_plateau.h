@@ -1,5 +1,5 @@
 // ReduceLROnPlateau as PyTorch and Keras define it. The two differ in when patience runs out,
-// how cooldown counts and how improvement is measured, so each has its own class:
+// how cooldown counts and how improvement is measured. So each has its own class:
 //   PyTorch 1.13: reduces once more than `patience` boundaries passed without improvement;
 //     improvement is relative or absolute by `threshold_mode`; a reduction smaller than `eps`
 //     is skipped.

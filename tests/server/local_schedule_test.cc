@@ -98,7 +98,8 @@ TEST_F(LocalScheduleTest, PolicyRunsRenewAtEachBoundary) {
   auto spec = ParseSpecJson(R"({"base_lr":1.0,"unit":"EPOCH","schedule":{"constant":{}}})");
   auto policy = ParsePolicyJson(
       R"({"monitor":"loss","reduce_lr_on_plateau":{"factor":0.5,"patience":0}})");
-  ASSERT_TRUE(spec.ok() && policy.ok());
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  ASSERT_TRUE(policy.ok()) << policy.status();
   *request.mutable_spec() = *spec;
   *request.mutable_policy() = *policy;
   ASSERT_TRUE(client_->CreateRun(request).ok());

@@ -21,7 +21,8 @@ std::string TempPath(const std::string& name) {
 TEST(Checkpoint, SavedModelLoadsBackExactly) {
   const auto saved = Mlp::Create({4, 3, 2}, /*seed=*/1);
   auto loaded = Mlp::Create({4, 3, 2}, /*seed=*/2);
-  ASSERT_TRUE(saved.ok() && loaded.ok());
+  ASSERT_TRUE(saved.ok()) << saved.status();
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
   ASSERT_NE(saved->parameters()[0].weights, loaded->parameters()[0].weights);
 
   const std::string path = TempPath("checkpoint-roundtrip");
@@ -45,7 +46,8 @@ TEST(Checkpoint, MissingFileIsNotFound) {
 TEST(Checkpoint, OtherShapeOrTruncatedFileIsDataLoss) {
   const auto small = Mlp::Create({4, 3, 2}, 1);
   auto other = Mlp::Create({4, 5, 2}, 1);
-  ASSERT_TRUE(small.ok() && other.ok());
+  ASSERT_TRUE(small.ok()) << small.status();
+  ASSERT_TRUE(other.ok()) << other.status();
   const std::string path = TempPath("checkpoint-shape");
   ASSERT_TRUE(SaveCheckpoint(*small, path).ok());
   const auto before = other->parameters()[0].weights;
